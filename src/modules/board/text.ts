@@ -1,0 +1,21 @@
+/** User-facing text of group message boards (留言) and complaints (投诉). */
+export const TEXT = {
+  groupNotFound: '该志愿团体不存在或尚未通过审核',
+  commentNotFound: '该留言不存在',
+  complaintNotFound: '该投诉不存在',
+  someComplaintsNotFound: '所选投诉中有不属于本团体或不存在的记录，未做任何删除',
+  bodyEmpty: '内容不能为空，请填写后再提交',
+  commentTooLong: '留言不能超过 500 个字',
+  complaintTooLong: '投诉内容不能超过 1000 个字',
+  noteEmpty: '请填写处理意见',
+  commentTooMany: '留言过于频繁，请稍后再试',
+  complaintTooMany: '投诉提交过于频繁，请稍后再试',
+  onlyPeople: '只有志愿者或工作人员可以留言',
+  onlyVolunteers: '只有志愿者可以提交投诉',
+  targetRequired: '投诉志愿者时请选择被投诉的志愿者',
+  targetNotAllowed: '投诉志愿团体时不需要选择志愿者',
+  targetNotMember: '被投诉的志愿者不是该志愿团体的成员，请向其所在的志愿团体投诉',
+  targetSelf: '不能投诉自己',
+  alreadyHandled: '该投诉已处理',
+  hiddenOnlyAuthority: '已删除的投诉只有该团体的上级管理者可以查看',
+} as const;

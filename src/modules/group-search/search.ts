@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.js';
+import { AppError, type FieldProblem } from '../../platform/errors.js';
+import { fullName, getRegion, getSite, provinceCodeOf } from '../places/divisions.js';
+import { regionPrefix } from '../groups/jurisdiction.js';
+import { TEXT } from './text.js';
+
+export interface GroupSearchQuery {
+  siteCode?: string;
+  regionCode?: string;
+  category?: string;
+  type?: 'legal' | 'non_legal';
+  minMembers?: number;
+  maxMembers?: number;
+  id?: string;
+  name?: string;
+  registeredFrom?: string;
+  registeredTo?: string;
+  sort: 'newest' | 'members' | 'hours';
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * Totals are counted exactly up to this many groups and reported as capped beyond it ("1000+"): an exact count of a
+ * site's 100,000 groups costs a full index scan per request, and counting past a few thousand rows through a filter
+ * is what made searches slow in bench/group-search.ts (10,000 cost 12 ms of PostgreSQL CPU per search on average; a cap
+ * of 200 made the planner pick filtered index walks that took seconds for some categories). Pages reach as deep as
+ * MAX_RESULTS; beyond that, narrow the filters.
+ */
+export const TOTAL_CAP = 1_000;
+
+export const MAX_RESULTS = 10_000;
+
+const ONE_DAY_MS = 86_400_000;
+
+/** Start of a China-time calendar day ('YYYY-MM-DD', +08:00) as an instant, or null when no such day exists. */
+function chinaDayStart(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utc = new Date(Date.UTC(y, mo - 1, d));
+  if (utc.getUTCFullYear() !== y || utc.getUTCMonth() !== mo - 1 || utc.getUTCDate() !== d) return null;
+  return new Date(utc.getTime() - 8 * 3_600_000);
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * First pages of recent searches, kept for config.groupSearchCacheMs: the public listing may lag a few seconds behind approvals and
+ * edits, and the common searches (a site's newest groups, the national list, a county) are asked many times a second.
+ * One cache per server (per AppContext), at most CACHE_ENTRIES searches, least recently used dropped first; 0 turns it
+ * off (GROUP_SEARCH_CACHE_MS, config.groupSearchCacheMs).
+ */
+const CACHE_ENTRIES = 2_000;
+type SearchResult = Awaited<ReturnType<typeof runSearch>>;
+const caches = new WeakMap<AppContext, Map<string, { at: number; result: Promise<SearchResult> }>>();
+
+export async function searchGroups(ctx: AppContext, q: GroupSearchQuery): Promise<SearchResult> {
+  const ttl = ctx.config.groupSearchCacheMs;
+  if (ttl === 0 || q.page > CACHED_PAGES) return runSearch(ctx, q);
+  let cache = caches.get(ctx);
+  if (!cache) caches.set(ctx, (cache = new Map()));
+  const key = JSON.stringify([q.siteCode, q.regionCode, q.category, q.type, q.minMembers, q.maxMembers, q.id, q.name?.trim() || null,
+    q.registeredFrom, q.registeredTo, q.sort, q.page, q.pageSize]);
+  const now = ctx.now().getTime();
+  const hit = cache.get(key);
+  cache.delete(key);
+  if (hit && now - hit.at >= 0 && now - hit.at < ttl) {
+    cache.set(key, hit); // most recently used last
+    return hit.result;
+  }
+  // Concurrent identical searches share one database round; a failed one is not kept.
+  const result = runSearch(ctx, q);
+  cache.set(key, { at: now, result });
+  result.catch(() => {
+    if (cache.get(key)?.result === result) cache.delete(key);
+  });
+  while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  return result;
+}
+
+/** Only the first pages are cached: deeper pages are rarely asked twice. */
+const CACHED_PAGES = 3;
+
+/** The exact number of approved groups in a site (or nationally) with a category (or any), from group_search_counts. */
+async function storedCount(ctx: AppContext, siteCode: string | undefined, category: string | undefined): Promise<number> {
+  const row = siteCode !== undefined
+    ? await sql<{ n: string | number | null }>`select n from group_search_counts where site_code = ${siteCode} and category = ${category ?? ''}`.execute(ctx.db)
+    : await sql<{ n: string | number | null }>`select sum(n) as n from group_search_counts where category = ${category ?? ''}`.execute(ctx.db);
+  return Number(row.rows[0]?.n ?? 0);
+}
+
+async function runSearch(ctx: AppContext, q: GroupSearchQuery) {
+  const problems: FieldProblem[] = [];
+  if (q.siteCode !== undefined && !getSite(q.siteCode)) problems.push({ field: 'siteCode', code: 'UNKNOWN_SITE', message: TEXT.unknownSite });
+  let region = null;
+  if (q.regionCode !== undefined) {
+    region = getRegion(q.regionCode);
+    if (!region) problems.push({ field: 'regionCode', code: 'UNKNOWN_REGION', message: TEXT.unknownRegion });
+    else if (q.siteCode !== undefined && provinceCodeOf(region.code) !== q.siteCode) {
+      problems.push({ field: 'regionCode', code: 'NOT_IN_SITE', message: TEXT.regionOutsideSite });
+    }
+  }
+  const from = q.registeredFrom === undefined ? null : chinaDayStart(q.registeredFrom);
+  const toStart = q.registeredTo === undefined ? null : chinaDayStart(q.registeredTo);
+  if (q.registeredFrom !== undefined && !from) problems.push({ field: 'registeredFrom', code: 'BAD_DATE', message: TEXT.badDate });
+  if (q.registeredTo !== undefined && !toStart) problems.push({ field: 'registeredTo', code: 'BAD_DATE', message: TEXT.badDate });
+  if (from && toStart && from > toStart) problems.push({ field: 'registeredTo', code: 'BEFORE_FROM', message: TEXT.dateOrder });
+  if (q.minMembers !== undefined && q.maxMembers !== undefined && q.minMembers > q.maxMembers) {
+    problems.push({ field: 'maxMembers', code: 'BELOW_MIN', message: TEXT.memberOrder });
+  }
+  if ((q.page - 1) * q.pageSize >= MAX_RESULTS) problems.push({ field: 'page', code: 'TOO_DEEP', message: TEXT.pageTooDeep });
+  if (problems.length > 0) throw new AppError(400, 'VALIDATION_FAILED', TEXT.badFilters, { errors: problems });
+
+  // A region inside a site implies the site; saying both would make the planner multiply their selectivities and
+  // badly underestimate the rows (a county is 6 % of its site, not 6 % of 10 %).
+  const prefix = region ? regionPrefix(region.code) : null;
+  const regionKey = prefix !== null && prefix.length > 2 ? prefix : null;
+  const siteCode = regionKey ? undefined : q.siteCode ?? (region ? provinceCodeOf(region.code) : undefined);
+  const name = q.name?.trim() || null;
+  const hasKeys = regionKey !== null || name !== null || q.category !== undefined;
+  /**
+   * The filters; `siteAsKey` asks for the site through its search key instead of site_code. Item pages filter
+   * site_code (to walk the site's sort index); a capped count that needs the GIN index anyway intersects the site's
+   * posting list there rather than AND-ing a bitmap of the whole site from a B-tree.
+   */
+  const filtered = (siteAsKey: boolean) => {
+    let query = ctx.db.selectFrom('groups').where('status', '=', 'approved');
+    if (siteCode !== undefined && !siteAsKey) query = query.where('site_code', '=', siteCode);
+    if (q.type !== undefined) query = query.where('legal_person', '=', q.type === 'legal');
+    if (q.minMembers !== undefined) query = query.where('member_count', '>=', q.minMembers);
+    if (q.maxMembers !== undefined) query = query.where('member_count', '<=', q.maxMembers);
+    if (q.id !== undefined) query = query.where('id', '=', q.id);
+    if (hasKeys) {
+      const site = siteAsKey ? siteCode ?? null : null;
+      query = query.where(sql<boolean>`search_keys @> group_search_query_keys(${site}::text, ${regionKey}::text, ${name}::text, ${q.category ?? null}::text)`);
+    }
+    // The keys of a name of one or two characters say exactly that lower(name) contains it, which is what ILIKE tests
+    // (it lower-cases both sides): the re-check is needed only for longer names, and leaving it out keeps the
+    // planner's row estimate right (it multiplies the key's frequency by a guessed ILIKE selectivity and underestimates).
+    if (name !== null && [...name].length > 2) query = query.where(sql<boolean>`name ilike ${`%${escapeLike(name)}%`} escape '\\'`);
+    if (from) query = query.where('created_at', '>=', from);
+    if (toStart) query = query.where('created_at', '<', new Date(toStart.getTime() + ONE_DAY_MS));
+    return query;
+  };
+  const query = filtered(false);
+
+  const sortColumn = q.sort === 'members' ? 'member_count' : q.sort === 'hours' ? 'total_hours' : 'created_at';
+  const columns = ['id', 'name', 'legal_person', 'site_code', 'region_code', 'service_categories', 'member_count', 'total_hours', 'level', 'created_at'] as const;
+  const offset = (q.page - 1) * q.pageSize;
+  // A deeper page first finds its ids (an index-only walk past `offset` entries when the filters are all in the sort
+  // index), then reads just those rows, instead of reading every skipped row from the table.
+  const rows = offset === 0
+    ? await query.select(columns).orderBy(sortColumn, 'desc').orderBy('id', 'desc').limit(q.pageSize).execute()
+    : await ctx.db
+      .selectFrom(query.select(['id', sortColumn]).orderBy(sortColumn, 'desc').orderBy('id', 'desc').limit(q.pageSize).offset(offset).as('page'))
+      .innerJoin('groups', 'groups.id', 'page.id')
+      .select(columns.map((c) => `groups.${c}` as const))
+      .orderBy(`groups.${sortColumn}`, 'desc').orderBy('groups.id', 'desc')
+      .execute();
+  // A short page that is not past the end already tells the total: most narrow searches need no second query.
+  let n = offset + rows.length;
+  // On a page deeper than the cap the total still reaches the end of that page, so it never contradicts the page.
+  const countLimit = Math.max(TOTAL_CAP, offset + q.pageSize);
+  // Only a site and/or a category: the maintained counts say it exactly, no index walk needed.
+  const countsOnly = regionKey === null && name === null && q.type === undefined && q.minMembers === undefined
+    && q.maxMembers === undefined && q.id === undefined && !from && !toStart;
+  if (rows.length === q.pageSize || (rows.length === 0 && offset > 0)) {
+    if (countsOnly) {
+      const stored = await storedCount(ctx, siteCode, q.category);
+      n = rows.length === 0 ? stored : Math.max(stored, offset + rows.length); // a full page proves at least its end
+    } else {
+      const count = await ctx.db
+        .selectFrom(filtered(hasKeys && siteCode !== undefined).select(sql<number>`1`.as('one')).limit(countLimit + 1).as('capped'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      n = Number(count.n);
+    }
+  }
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      type: r.legal_person ? ('legal' as const) : ('non_legal' as const),
+      siteCode: r.site_code,
+      regionCode: r.region_code,
+      regionName: fullName(r.region_code),
+      serviceCategories: r.service_categories,
+      memberCount: r.member_count,
+      totalHours: Number(r.total_hours),
+      level: r.level,
+      createdAt: r.created_at.toISOString(),
+    })),
+    total: Math.min(n, countLimit),
+    totalCapped: n > countLimit,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}

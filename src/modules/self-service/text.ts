@@ -1,0 +1,45 @@
+/** User-facing text of self-service (自助服务, seed 002 §2.1.5, §2.2.3, §2.2.8; seed 001 §三 and 修改姓名). */
+export const TEXT = {
+  realnameRequired: '未通过实名认证，无法使用自助服务',
+  noMatch: '姓名与证件号码不匹配，或该证件号码尚未注册志愿者账号，请核对后重新填写',
+  accountDisabled: '该账号已被停用，无法使用自助服务，请联系客服',
+  accountInactive: '该账号尚未激活，请先按激活通知激活账号',
+  tooManyIdentity: '身份核验过于频繁，请稍后再试',
+  ticketMissing: '请先完成身份核验',
+  ticketInvalid: '自助服务已超时或无效，请重新进行身份核验',
+  faceRequired: '请先完成人脸核验',
+  faceAlreadyChecked: '人脸核验已通过，无需重复核验',
+  faceFailed: '人脸核验未通过，请上传本人清晰的正面免冠照片后重试',
+  faceTooMany: '人脸核验次数过多，请稍后重新进行身份核验',
+  faceUnavailable: '人脸核验服务暂时不可用，请稍后再试',
+  faceReviewPending: '您的人脸核验照片正在等待人工审核，审核通过后请重新进行身份核验并填写核验单号',
+  faceCheckIdInvalid: '核验单号无效、未通过审核或已使用',
+  photoInvalid: '请上传 JPEG 或 PNG 格式的照片',
+  photoTooLarge: '照片不能超过 2 MB，请压缩后重新上传',
+  idCardPhotoRequired: '请同时上传身份证人像面照片，供工作人员人工核对',
+  faceCheckNotFound: '核验记录不存在',
+  faceCheckDecided: '该核验记录已处理，不能重复审核',
+  faceCheckNoPhoto: '该核验记录没有保存照片，或照片已按保存期限删除',
+  usernameInvalid: '用户名格式不正确',
+  usernameTaken: '该用户名已被使用，请换一个用户名',
+  usernameUnchanged: '新用户名与当前用户名相同',
+  usernameTooSoon: (date: string) => `180 天内用户名仅允许修改一次，${date} 起可再次修改`,
+  phoneRegistered: '该手机号已被其他账号使用，请更换手机号',
+  contactRequired: '请填写新的邮箱或手机号',
+  smsCodeRequired: '更换手机号需要填写发送到新手机号的短信验证码',
+  nameInvalid: '请填写与证件一致的真实姓名',
+  nameUnchanged: '新姓名与当前姓名相同',
+  /** Shown with every pass of the local-review provider outside production: it never compares faces. */
+  localReviewDevPass: '开发模式：本地人工审核方式不比对人脸，照片已加密保存供人工审核，本次核验自动视为通过。生产环境中须由管理员审核照片后才能通过。',
+  localReviewPending: '照片已提交，等待工作人员人工审核（一般 1-2 个工作日）。审核通过后，请重新进行身份核验并填写核验单号继续办理。',
+} as const;
+
+/** What each self-service change is called in the notice sent to the account's e-mail. */
+export const CHANGE_NAMES = {
+  password: '登录密码',
+  email: '邮箱',
+  phone: '手机号码',
+  contact: '邮箱和手机号码',
+  username: '用户名',
+  name: '姓名',
+} as const;

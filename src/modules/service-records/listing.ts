@@ -1,0 +1,65 @@
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.js';
+import { requireAccount } from '../../platform/auth-guard.js';
+import { errors } from '../../platform/errors.js';
+import type { ServiceRecordStatus } from '../../platform/database/schema-service-records.js';
+import { starsFor } from './rules.js';
+import { STAR_THRESHOLDS, TEXT } from './text.js';
+
+const hhmm = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+const maskName = (name: string | null) => (name ? `${[...name][0]}${'*'.repeat(Math.max(1, [...name].length - 1))}` : '*');
+
+/** The public hour listing (时长公示) of a published project: effective records, names masked. */
+export async function projectHours(ctx: AppContext, projectId: string, page: number, pageSize: number) {
+  const project = await ctx.db.selectFrom('projects').select(['site_code', 'id', 'status']).where('id', '=', projectId).executeTakeFirst();
+  if (!project || project.status === 'pending_review' || project.status === 'rejected') throw errors.notFound(TEXT.projectNotFound);
+  const base = ctx.db.selectFrom('service_records as r')
+    .where('r.site_code', '=', project.site_code).where('r.project_id', '=', project.id).where('r.status', '=', 'effective');
+  const [rows, count] = await Promise.all([
+    base.leftJoin('people as p', 'p.account_id', 'r.account_id').leftJoin('volunteer_profiles as vp', 'vp.account_id', 'r.account_id')
+      .select(['r.id', 'r.service_date', 'r.start_at', 'r.end_at', 'r.hours', 'p.name', 'vp.volunteer_number'])
+      .orderBy('r.service_date', 'desc').orderBy('r.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id, volunteerName: maskName(r.name), volunteerNumber: r.volunteer_number ?? null, serviceDate: r.service_date,
+      startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours),
+    })),
+    total: Number(count.n), page, pageSize,
+  };
+}
+
+/** The signed-in volunteer's own records by status. */
+export async function myHours(ctx: AppContext, request: FastifyRequest, status: ServiceRecordStatus, page: number, pageSize: number) {
+  const account = requireAccount(request, 'volunteer');
+  const base = ctx.db.selectFrom('service_records as r').where('r.account_id', '=', account.id).where('r.status', '=', status);
+  const [rows, count] = await Promise.all([
+    base.innerJoin('projects as pr', (j) => j.onRef('pr.site_code', '=', 'r.site_code').onRef('pr.id', '=', 'r.project_id'))
+      .select(['r.id', 'r.site_code', 'r.project_id', 'pr.name as project_name', 'r.service_date', 'r.start_at', 'r.end_at', 'r.hours',
+        'r.note', 'r.status', 'r.ineffective_reason', 'r.deleted_at', 'r.deleted_reason'])
+      .orderBy('r.service_date', 'desc').orderBy('r.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id, siteCode: r.site_code, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date,
+      startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours), note: r.note, status: r.status,
+      ineffectiveReason: r.ineffective_reason, deletedAt: r.deleted_at ? new Date(r.deleted_at).toISOString() : null, deletedReason: r.deleted_reason,
+    })),
+    total: Number(count.n), page, pageSize,
+  };
+}
+
+/** The volunteer home page figures: one primary-key read of the totals plus two index counts. */
+export async function mySummary(ctx: AppContext, request: FastifyRequest) {
+  const account = requireAccount(request, 'volunteer');
+  const [totals, groups, projects] = await Promise.all([
+    ctx.db.selectFrom('volunteer_totals').select('effective_hours').where('account_id', '=', account.id).executeTakeFirst(),
+    ctx.db.selectFrom('group_members').select(sql<number>`count(*)`.as('n')).where('account_id', '=', account.id).where('status', '=', 'joined').executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('enrollments').select(sql<number>`count(*)`.as('n')).where('account_id', '=', account.id).where('status', '=', 'enrolled').executeTakeFirstOrThrow(),
+  ]);
+  const totalHours = Number(totals?.effective_hours ?? 0);
+  return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(groups.n), projects: Number(projects.n) };
+}

@@ -1,0 +1,21 @@
+// 开发辅助：消息发件箱 (api.md "Development aid"); absent in production.
+export const devText = {
+  outboxTitle: '消息发件箱（开发测试用）',
+  outboxDocTitle: '消息发件箱',
+  outboxIntro: '开发和测试环境不发送真实的短信和邮件。在这里输入邮箱或手机号，即可查看系统发往该地址的消息、验证码和链接（最新的在前）。生产环境不提供此功能。',
+  address: '邮箱或手机号',
+  addressPlaceholder: '例如 someone@example.com 或 13800138000',
+  addressRequired: '请输入邮箱或手机号',
+  search: '查看',
+  refresh: '刷新',
+  empty: '没有发往该地址的消息',
+  sms: '短信',
+  email: '邮件',
+  to: '收件人',
+  sentAt: '时间',
+  code: '验证码',
+  link: '链接',
+  openHere: '在本站打开',
+  count: (n: number) => `共 ${n} 条`,
+  footerLink: '开发工具：消息发件箱',
+} as const;

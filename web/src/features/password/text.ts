@@ -1,0 +1,18 @@
+export const passwordText = {
+  title: '修改密码',
+  intro: '修改成功后，您在其他设备上的登录将全部退出。',
+  oldPassword: '原密码',
+  oldPasswordPlaceholder: '请输入原密码',
+  oldPasswordRequired: '请输入原密码',
+  newPassword: '新密码',
+  newPasswordPlaceholder: '请输入新密码',
+  newPasswordRequired: '请输入新密码',
+  sameAsOld: '新密码不能与原密码相同',
+  confirm: '确认新密码',
+  confirmPlaceholder: '请再次输入新密码',
+  confirmRequired: '请再次输入新密码',
+  confirmMismatch: '两次输入的新密码不一致',
+  submit: '修改密码',
+  success: '密码修改成功',
+  successDetail: '密码修改成功，其他设备上的登录已退出，请使用新密码登录。',
+} as const;
