@@ -37,6 +37,9 @@ import { projectRoutes } from './modules/projects/routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { serviceRecordRoutes } from './modules/service-records/routes.js';
 import { scheduleRoutes } from './modules/schedules/routes.js';
+import { hourReportRoutes } from './modules/hour-reports/routes.js';
+import { hourCorrectionRoutes } from './modules/hour-corrections/routes.js';
+import { discussionRoutes } from './modules/discussions/routes.js';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BuildOptions {
@@ -101,6 +104,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(enrollmentRoutes);
       await api.register(serviceRecordRoutes);
       await api.register(scheduleRoutes);
+      await api.register(hourReportRoutes);
+      await api.register(hourCorrectionRoutes);
+      await api.register(discussionRoutes);
       await api.register(realnameRoutes);
       await api.register(selfServiceRoutes);
       await api.register(unitRoutes);

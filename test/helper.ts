@@ -58,7 +58,7 @@ export interface TestApp {
 
 export const TEST_ADMIN = { username: 'sysadmin', password: 'Adm1n#Zhiyuan' };
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, options: { webRoot?: string } = {}): Promise<TestApp> {
   const config: Config = {
     ...loadConfig({ NODE_ENV: 'test', CAPTCHA: 'off', LOG_LEVEL: 'info' }),
     bootstrapAdmin: TEST_ADMIN,
@@ -87,6 +87,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       now: () => clock.now,
     },
     logStream,
+    webRoot: options.webRoot,
   });
   await ensureSites(database.db);
   await ensureDefaultPolicies(database.db);

@@ -15,7 +15,7 @@ export default defineConfig({
     jsx: { runtime: 'automatic', importSource: 'react' },
   },
   build: {
-    outDir: path.resolve(projectRoot, 'dist/web'),
+    outDir: process.env.ZY_WEB_OUT ? path.resolve(process.env.ZY_WEB_OUT) : path.resolve(projectRoot, 'dist/web'),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,

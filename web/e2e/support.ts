@@ -12,7 +12,9 @@ import type { TestApp } from '../../test/helper.js';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const projectRoot = path.resolve(webDir, '..');
-const distIndex = path.join(projectRoot, 'dist', 'web', 'index.html');
+// ZY_WEB_OUT lets two people run browser tests from one checkout without building over each other.
+const distDir = process.env.ZY_WEB_OUT ? path.resolve(process.env.ZY_WEB_OUT) : path.join(projectRoot, 'dist', 'web');
+const distIndex = path.join(distDir, 'index.html');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const haveChromium = fs.existsSync(chromiumPath);
 export const skipWithoutChromium = haveChromium ? false : `no Chromium at ${chromiumPath}`;
@@ -65,7 +67,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   await ensureWebBuilt();
   const { createTestApp } = await import('../../test/helper.js');
-  const testApp = await createTestApp({ captcha: 'off' });
+  const testApp = await createTestApp({ captcha: 'off' }, { webRoot: distDir });
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = testApp.app.server.address() as AddressInfo;
   const { chromium } = await import('playwright-core');

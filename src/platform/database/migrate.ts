@@ -13,6 +13,9 @@ import * as m0010 from './migrations/0010_projects.js';
 import * as m0011 from './migrations/0011_enrollments.js';
 import * as m0012 from './migrations/0012_service_records.js';
 import * as m0013 from './migrations/0013_schedules.js';
+import * as m0014 from './migrations/0014_hour_sources.js';
+import * as m0015 from './migrations/0015_record_disputes.js';
+import * as m0016 from './migrations/0016_project_extras.js';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -28,6 +31,9 @@ const migrations: Record<string, Migration> = {
   '0011_enrollments': m0011,
   '0012_service_records': m0012,
   '0013_schedules': m0013,
+  '0014_hour_sources': m0014,
+  '0015_record_disputes': m0015,
+  '0016_project_extras': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

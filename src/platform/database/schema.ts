@@ -4,6 +4,8 @@ import type { ProjectTables } from './schema-projects.js';
 import type { EnrollmentTables } from './schema-enrollments.js';
 import type { ServiceRecordTables } from './schema-service-records.js';
 import type { ScheduleTables } from './schema-schedules.js';
+import type { RecordDisputeTables } from './schema-record-disputes.js';
+import type { ProjectExtraTables } from './schema-project-extras.js';
 
 /** Timestamps: written as Date or ISO string, read as Date. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -322,7 +324,8 @@ export interface ImportRowsTable {
   reasons: Json<ImportRowProblem[]>;
 }
 
-export interface DB extends GroupTables, ProjectTables, EnrollmentTables, ScheduleTables, ServiceRecordTables {
+export interface DB extends GroupTables, ProjectTables, EnrollmentTables, ScheduleTables, ServiceRecordTables, RecordDisputeTables,
+  ProjectExtraTables {
   sites: SitesTable;
   accounts: AccountsTable;
   account_lookups: AccountLookupsTable;

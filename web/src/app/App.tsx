@@ -21,6 +21,15 @@ import { GroupSearchPage } from '../features/groups/GroupSearchPage';
 import { MyGroupsPage } from '../features/groups/MyGroupsPage';
 import { ReviewsPage } from '../features/groups/ReviewsPage';
 import { SpacesProvider } from '../features/groups/spaces';
+import { ProjectSearchPage } from '../features/projects/ProjectSearchPage';
+import { ProjectDetailPage } from '../features/projects/ProjectDetailPage';
+import { MyProjectsPage } from '../features/projects/MyProjectsPage';
+import { MySchedulePage } from '../features/projects/MySchedulePage';
+import { MyHoursPage } from '../features/projects/MyHoursPage';
+import { CheckInPage } from '../features/projects/CheckInPage';
+import { ProjectPublishPage } from '../features/projects-console/ProjectPublishPage';
+import { ProjectManagePage } from '../features/projects-console/ProjectManagePage';
+import { ShiftQrPage } from '../features/projects-console/ShiftQrPage';
 import { NotFound } from './NotFound';
 import { SessionProvider } from './session';
 
@@ -99,6 +108,64 @@ export function App() {
                   element={
                     <RequireAuth>
                       <ReviewsPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route path="projects" element={<ProjectSearchPage />} />
+                <Route path="projects/:id" element={<ProjectDetailPage />} />
+                <Route
+                  path="me/projects"
+                  element={
+                    <RequireAuth>
+                      <MyProjectsPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="me/schedule"
+                  element={
+                    <RequireAuth>
+                      <MySchedulePage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="me/hours"
+                  element={
+                    <RequireAuth>
+                      <MyHoursPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="checkin"
+                  element={
+                    <RequireAuth>
+                      <CheckInPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="console/projects/new"
+                  element={
+                    <RequireAuth>
+                      <ProjectPublishPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="console/projects/:id"
+                  element={
+                    <RequireAuth>
+                      <ProjectManagePage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="console/projects/:id/shifts/:shiftId/qr"
+                  element={
+                    <RequireAuth>
+                      <ShiftQrPage />
                     </RequireAuth>
                   }
                 />

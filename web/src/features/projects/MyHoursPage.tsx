@@ -1,0 +1,6 @@
+import { Page } from '../../shared/Page';
+
+/** /me/hours: my service records, corrections and reports. */
+export function MyHoursPage() {
+  return <Page title="MyHoursPage">…</Page>;
+}
