@@ -7,6 +7,7 @@ import { audit } from '../../platform/audit.js';
 import { errors } from '../../platform/errors.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { requireGroupActor } from '../groups/actor.js';
+import { myDiscussionSource } from '../discussions/mine.js';
 import { maskName } from './names.js';
 import { cleanText, findApprovedGroup, offsetOf, throttle, type Page } from './shared.js';
 import { TEXT } from './text.js';
@@ -89,9 +90,9 @@ export async function moderateComment(ctx: AppContext, request: FastifyRequest, 
 }
 
 /**
- * Everything a person has written on boards, as rows of one shape. EXTENSION POINT: project discussions (讨论,
- * seed 002 §2.1.6.3) join "my comments" by adding one more select of the same columns here (targetType
- * 'project', the project's id and name); listMyComments unions them, so paging and ordering stay in the database.
+ * Everything a person has written on boards, as rows of one shape: group board comments (留言) and project
+ * discussions (讨论, seed 002 §2.1.6.3). listMyComments unions them, so paging and ordering stay in the database;
+ * another kind of board joins by adding one more select of the same columns here.
  */
 function myCommentSources(db: Kysely<DB>, accountId: string) {
   const groupComments = db
@@ -102,7 +103,7 @@ function myCommentSources(db: Kysely<DB>, accountId: string) {
       sql<'group' | 'project'>`'group'::text`.as('target_type'),
       'c.id', 'c.group_id as target_id', 'g.name as target_name', 'c.body', 'c.status', 'c.created_at',
     ]);
-  return [groupComments] as const;
+  return [groupComments, myDiscussionSource(db, accountId)] as const;
 }
 
 export async function listMyComments(ctx: AppContext, account: SessionAccount, query: Page) {

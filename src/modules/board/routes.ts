@@ -20,7 +20,7 @@ const CommentView = Type.Object({
   status: Type.String({ enum: ['visible', 'hidden'] }), createdAt: Type.String(), moderatedAt: Nullable(Type.String()),
 });
 const MyCommentView = Type.Object({
-  id: Type.String(), targetType: Type.String({ enum: ['group', 'project'], description: "'project' arrives with project discussions" }),
+  id: Type.String(), targetType: Type.String({ enum: ['group', 'project'], description: "'group': a group board comment (留言); 'project': a project discussion (讨论)" }),
   targetId: Type.String(), targetName: Type.String(), body: Type.String(), status: Type.String(), createdAt: Type.String(),
 });
 const ComplaintStatus = Type.String({ enum: ['new', 'read', 'handled'] });
@@ -85,7 +85,7 @@ export async function boardRoutes(fastify: FastifyInstance) {
   app.get('/me/comments', {
     schema: {
       tags: ['board'],
-      summary: '我的评论: the caller\'s comments on group boards (and, later, project discussions), newest first',
+      summary: '我的评论: the caller\'s comments on group boards and project discussions, newest first',
       querystring: Type.Object(paging),
       response: { 200: listOf(MyCommentView) },
     },

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { requireAccount } from '../../platform/auth-guard.js';
 import { audit } from '../../platform/audit.js';
 import { DEFAULT_SITE_SETTINGS, siteSettings } from './site-settings.js';
+import { refreshPublicity } from '../service-records/effectiveness.js';
 
 const SettingsSchema = Type.Object({
   requirePhoneVerification: Type.Boolean({ description: 'registration needs an SMS code for the phone' }),
@@ -68,6 +69,9 @@ export async function placesRoutes(fastify: FastifyInstance) {
       await trx.updateTable('sites').set({ settings: JSON.stringify(stored) }).where('code', '=', request.params.code).execute();
       await audit(trx, { actor: admin, action: 'site.settings_update', target: { type: 'site', id: request.params.code }, siteCode: request.params.code, ip: request.ip, outcome: 'success', detail: { changes: request.body } }, app.ctx.now());
     });
+    // A shorter publicity window lets waiting records count now (bounded; housekeeping takes any rest). A longer
+    // one does not take back hours already effective.
+    if (request.body.publicityDays !== undefined) await refreshPublicity(app.ctx.db, app.ctx.now(), { siteCode: request.params.code });
     return next;
   });
 }

@@ -5,6 +5,7 @@ import type { Database } from '../../platform/database/database.js';
 import { fullName } from '../places/divisions.js';
 import { currentGroupActor, isAuthorityOver, type GroupActor } from '../groups/actor.js';
 import { chinaToday, projectStatus } from './status.js';
+import { coverUrl } from './cover.js';
 import { TEXT } from './text.js';
 
 export async function loadProject(db: Database, id: string) {
@@ -46,6 +47,6 @@ export async function projectDetail(ctx: AppContext, request: FastifyRequest, id
     reviewReason: insider ? p.review_reason : null, cancelReason: p.cancel_reason, exemptPasswordSet: p.exempt_password_hash !== null,
     totalQuota: p.total_quota, enrolledCount: p.enrolled_count, totalHours: Number(p.total_hours),
     positions: positions.map((x) => ({ id: x.id, name: x.name, quota: x.quota, requirements: x.requirements, enrolledCount: x.enrolled_count })),
-    createdAt: p.created_at.toISOString(),
+    coverUrl: coverUrl(p.id, p.cover), createdAt: p.created_at.toISOString(),
   };
 }

@@ -9,6 +9,9 @@ import { loadProject } from './detail.js';
 import { chinaToday, inChina, projectStatus } from './status.js';
 import { TEXT } from './text.js';
 import { addPendingProjects, lockPendingProjects } from '../enrollments/counters.js';
+import { enqueueMessages, normaliseRecipient, type OutboxMessageInput } from '../../platform/outbox/outbox.js';
+import type { TemplateParams } from '../../platform/outbox/templates.js';
+import type { Database } from '../../platform/database/database.js';
 
 export interface EditInput {
   description?: string;
@@ -96,6 +99,8 @@ export async function cancelProject(ctx: AppContext, request: FastifyRequest, id
       .where((eb) => eb.or([eb('status', '=', 'pending_review'), eb.and([eb('status', '=', 'recruiting'), eb('end_date', '>=', today)])]))
       .returning('id').executeTakeFirst();
     if (!updated) throw new AppError(409, 'PROJECT_NOT_CANCELLABLE', TEXT.notCancellable);
+    // Before the pending applications close, so the enrolled and those still waiting both hear it with the cancellation.
+    const told = await tellEnrolled(trx, ctx, project.site_code, id, { projectName: project.name, groupName: actor.group.name, reason });
     if (pending.length > 0) {
       await trx.updateTable('enrollments').set({ status: 'cancelled', reason, decided_at: now })
         .where('site_code', '=', project.site_code).where('project_id', '=', id).where('status', '=', 'pending').execute();
@@ -103,8 +108,28 @@ export async function cancelProject(ctx: AppContext, request: FastifyRequest, id
     }
     await audit(trx, {
       actor: actor.actor, action: 'project.cancel', target: { type: 'project', id }, siteCode: project.site_code, ip: request.ip, outcome: 'success',
-      detail: { groupId: actor.group.id, role: actor.role, reason, releasedApplications: pending.length },
+      detail: { groupId: actor.group.id, role: actor.role, reason, releasedApplications: pending.length, told },
     }, now);
   });
   return { id, status: 'cancelled' as const };
+}
+
+/**
+ * One message to each enrolled or pending volunteer, in the cancelling transaction: SMS to their phone, else e-mail.
+ * Someone with neither is counted as unreachable for the audit entry.
+ */
+async function tellEnrolled(trx: Database, ctx: AppContext, siteCode: string, projectId: string, params: TemplateParams['project_cancelled']) {
+  const people = await trx.selectFrom('enrollments as e')
+    .leftJoin('people as p', 'p.account_id', 'e.account_id')
+    .select(['e.account_id', 'p.phone_enc', 'p.email'])
+    .where('e.site_code', '=', siteCode).where('e.project_id', '=', projectId).where('e.status', 'in', ['enrolled', 'pending'])
+    .orderBy('e.account_id').execute();
+  const messages: OutboxMessageInput<'project_cancelled'>[] = [];
+  for (const person of people) {
+    const phone = person.phone_enc ? ctx.cipher.decrypt(person.phone_enc) : null;
+    if (phone && normaliseRecipient('sms', phone)) messages.push({ channel: 'sms', to: phone, template: 'project_cancelled', params });
+    else if (person.email && normaliseRecipient('email', person.email)) messages.push({ channel: 'email', to: person.email, template: 'project_cancelled', params });
+  }
+  await enqueueMessages(trx, ctx, messages);
+  return { messages: messages.length, unreachable: people.length - messages.length };
 }

@@ -7,7 +7,9 @@ import { projectDetail } from './detail.js';
 import { reviewProject } from './review.js';
 import { cancelProject, editProject } from './edit.js';
 import { groupProjects, searchProjects } from './search.js';
-import { SERVICE_TARGET_CODES } from './text.js';
+import { COVER_TEXT, SERVICE_TARGET_CODES } from './text.js';
+import { AppError } from '../../platform/errors.js';
+import { COVER_UPLOAD_TYPES, COVER_WIDTH, MAX_COVER_BYTES, MAX_COVER_PIXELS, readCover, removeCover, setCover } from './cover.js';
 
 const DATE = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, China time (+08:00)' });
 const STATUS = Type.Union([Type.Literal('pending_review'), Type.Literal('recruiting'), Type.Literal('in_progress'), Type.Literal('finished'),
@@ -20,12 +22,15 @@ const SCOPE = Type.Union([Type.Literal('public'), Type.Literal('members')]);
 const ID_PARAMS = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const PAGE = { page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) };
 
+const COVER_URL = Type.Union([Type.String(), Type.Null()], { description: 'the cover image (GET, image/jpeg), versioned by `v`; null without one' });
+
 const LIST_ITEM = Type.Object({
   id: Type.String(), siteCode: Type.String(), groupId: Type.String(), name: Type.String(), regionCode: Type.String(), regionName: Type.String(),
   category: Type.String(), serviceTarget: Type.String(), enrollmentScope: Type.String(), startDate: Type.String(), endDate: Type.String(),
   recruitFrom: Type.String(), recruitTo: Type.String(), address: Type.String(), location: Type.Union([LOCATION, Type.Null()]),
   status: STATUS, totalQuota: Type.Integer(), enrolledCount: Type.Integer(), createdAt: Type.String({ format: 'date-time' }),
   distanceKm: Type.Union([Type.Number(), Type.Null()], { description: 'km from `near`; null without it' }),
+  coverUrl: COVER_URL,
 });
 const PAGE_OF = Type.Object({ items: Type.Array(LIST_ITEM), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 const STATUS_REPLY = Type.Object({ id: Type.String(), status: STATUS });
@@ -114,7 +119,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
           status: STATUS, reviewReason: Type.Union([Type.String(), Type.Null()]), cancelReason: Type.Union([Type.String(), Type.Null()]),
           exemptPasswordSet: Type.Boolean(), totalQuota: Type.Integer(), enrolledCount: Type.Integer(), totalHours: Type.Number(),
           positions: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), quota: Type.Integer(), requirements: Type.String(), enrolledCount: Type.Integer() })),
-          createdAt: Type.String({ format: 'date-time' }),
+          coverUrl: COVER_URL, createdAt: Type.String({ format: 'date-time' }),
         }),
       },
     },
@@ -166,6 +171,69 @@ export async function projectRoutes(fastify: FastifyInstance) {
       response: { 200: STATUS_REPLY },
     },
   }, async (request) => cancelProject(ctx, request, request.params.id, request.body));
+
+  // The cover upload is the raw image as the body. Its own scope reads any body as bytes (the bytes decide what it is),
+  // and names the cover's limits in its errors instead of the generic ones.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_COVER_BYTES }, (request, body, done) => {
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!(COVER_UPLOAD_TYPES as readonly string[]).includes(type)) done(new AppError(415, 'COVER_TYPE_UNSUPPORTED', COVER_TEXT.unsupportedType), undefined);
+      else done(null, body);
+    });
+    scope.setErrorHandler((error: Error & { code?: string }) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw new AppError(413, 'COVER_TOO_LARGE', COVER_TEXT.tooLarge);
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw new AppError(415, 'COVER_TYPE_UNSUPPORTED', COVER_TEXT.unsupportedType);
+      throw error;
+    });
+    scope.withTypeProvider<TypeBoxTypeProvider>().put('/projects/:id/cover', {
+      schema: {
+        tags: ['projects'],
+        summary: '项目封面: the organising group uploads the cover image as the raw body',
+        description: `Content-Type image/jpeg, image/png or image/webp (else 415 COVER_TYPE_UNSUPPORTED); at most ${MAX_COVER_BYTES / 1024 / 1024} MB `
+          + `(413 COVER_TOO_LARGE) and ${MAX_COVER_PIXELS / 1_000_000} megapixels (413 COVER_TOO_MANY_PIXELS). The bytes decide the type, not the `
+          + 'header: anything that is not a whole JPEG, PNG or WebP answers 400 COVER_INVALID. The image is decoded and written anew as a JPEG '
+          + `at most ${COVER_WIDTH} px wide, without EXIF or any other metadata; it replaces the previous cover. Not the organising group: 403; `
+          + 'no session 401; a finished, cancelled or rejected project 409 PROJECT_NOT_EDITABLE.',
+        params: ID_PARAMS,
+        body: {
+          content: Object.fromEntries(COVER_UPLOAD_TYPES.map((t) => [t, { schema: { description: 'the image file as the request body' } }])),
+        } as never,
+        response: { 200: Type.Object({ coverUrl: Type.String() }) },
+      },
+    }, async (request) => setCover(ctx, request, request.params.id, request.body));
+  });
+
+  app.delete('/projects/:id/cover', {
+    schema: {
+      tags: ['projects'],
+      summary: '删除项目封面: by the organising group (audited); 204 also when there was none',
+      description: 'Not the organising group: 403; no session 401; unknown project 404.',
+      params: ID_PARAMS,
+      response: { 204: Type.Null() },
+    },
+  }, async (request, reply) => {
+    await removeCover(ctx, request, request.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/projects/:id/cover', {
+    schema: {
+      tags: ['projects'],
+      summary: '项目封面图片 (image/jpeg), with ETag; 304 on If-None-Match',
+      description: 'Public for published projects; while under review or rejected only for its group and authorities (others 404). '
+        + 'No cover: 404 COVER_NOT_FOUND. With `v` equal to the current version (as in coverUrl) the answer may be cached for good.',
+      security: [],
+      params: ID_PARAMS,
+      querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }),
+      response: { 200: { type: 'string', format: 'binary', description: 'image/jpeg' } as never, 304: Type.Null() },
+    },
+  }, async (request, reply) => {
+    const cover = await readCover(ctx, request, request.params.id, request.query.v);
+    reply.header('etag', `"${cover.etag}"`).header('cache-control', cover.cacheControl).header('x-content-type-options', 'nosniff');
+    if (cover.notModified) return reply.status(304).send(null);
+    return reply.type('image/jpeg').send(cover.image);
+  });
 
   app.get('/groups/:id/projects', {
     schema: {

@@ -3,6 +3,7 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { errors, type FieldProblem } from '../../platform/errors.js';
 import type { DB } from '../../platform/database/schema.js';
+import { coverUrl } from './cover.js';
 import { fullName, getSite } from '../places/divisions.js';
 import { findGroup } from '../groups/actor.js';
 import { regionPrefix } from '../groups/jurisdiction.js';
@@ -96,7 +97,7 @@ export async function searchProjects(ctx: AppContext, query: ProjectSearchQuery)
   }
   const sort = query.sort ?? (point ? 'distance' : 'newest');
   let items = q.select(['id', 'site_code', 'group_id', 'name', 'region_code', 'category', 'service_target', 'enrollment_scope', 'start_date',
-    'end_date', 'recruit_from', 'recruit_to', 'address', 'lat', 'lng', 'status', 'total_quota', 'enrolled_count', 'created_at'])
+    'end_date', 'recruit_from', 'recruit_to', 'address', 'lat', 'lng', 'status', 'total_quota', 'enrolled_count', 'created_at', 'cover'])
     .select(point ? distanceKm(point.lat, point.lng).as('distance') : sql<number | null>`null::float8`.as('distance'));
   if (sort === 'distance') items = items.orderBy('distance').orderBy('id');
   else if (sort === 'start') items = items.orderBy('start_date').orderBy('id');
@@ -112,7 +113,7 @@ function listItem(r: {
   id: string; site_code: string; group_id: string; name: string; region_code: string; category: string; service_target: string;
   enrollment_scope: 'public' | 'members'; start_date: string; end_date: string; recruit_from: string; recruit_to: string; address: string;
   lat: number | null; lng: number | null; status: 'pending_review' | 'recruiting' | 'cancelled' | 'rejected'; total_quota: number;
-  enrolled_count: number; created_at: Date; distance?: number | null;
+  enrolled_count: number; created_at: Date; cover: string | null; distance?: number | null;
 }, today: string) {
   return {
     id: r.id, siteCode: r.site_code, groupId: r.group_id, name: r.name, regionCode: r.region_code, regionName: fullName(r.region_code),
@@ -120,7 +121,7 @@ function listItem(r: {
     recruitFrom: r.recruit_from, recruitTo: r.recruit_to, address: r.address,
     location: r.lat === null || r.lng === null ? null : { lat: Number(r.lat), lng: Number(r.lng) },
     status: projectStatus(r.status, r.start_date, r.end_date, today) as ProjectStatus,
-    totalQuota: r.total_quota, enrolledCount: r.enrolled_count, createdAt: r.created_at.toISOString(),
+    totalQuota: r.total_quota, enrolledCount: r.enrolled_count, createdAt: r.created_at.toISOString(), coverUrl: coverUrl(r.id, r.cover),
     distanceKm: r.distance === null || r.distance === undefined ? null : Math.round(Number(r.distance) * 100) / 100,
   };
 }
@@ -135,7 +136,7 @@ export async function groupProjects(ctx: AppContext, request: FastifyRequest, gr
   const today = chinaToday(ctx.now());
   const [rows, count] = await Promise.all([
     q.select(['id', 'site_code', 'group_id', 'name', 'region_code', 'category', 'service_target', 'enrollment_scope', 'start_date',
-      'end_date', 'recruit_from', 'recruit_to', 'address', 'lat', 'lng', 'status', 'total_quota', 'enrolled_count', 'created_at'])
+      'end_date', 'recruit_from', 'recruit_to', 'address', 'lat', 'lng', 'status', 'total_quota', 'enrolled_count', 'created_at', 'cover'])
       .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
     q.select((eb: ExpressionBuilder<DB, 'projects'>) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);

@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { DB, RealNameStatus } from '../../platform/database/schema.js';
 import { auditMany } from '../../platform/audit.js';
 import { enqueueMessage, enqueueMessages, scrubReason, type OutboxMessageInput } from '../../platform/outbox/outbox.js';
+import { refreshAccounts } from '../service-records/effectiveness.js';
 import { countyCodeOf, issueVolunteerNumber, issueVolunteerNumbers } from './numbers.js';
 
 /**
@@ -81,6 +82,8 @@ export async function recordRealnameResults(
   }), now);
 
   const verified = entries.filter((e) => e.input.status === 'verified').map((e) => e.person.account_id);
+  // Hours recorded while unverified start counting in this same transaction.
+  await refreshAccounts(trx, verified, now);
   const issued = await issueVolunteerNumbers(trx, ctx, verified);
   const notIssued = verified.filter((id) => !issued.has(id));
   const needsRegion = new Set<string>();

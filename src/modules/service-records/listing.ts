@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { requireAccount } from '../../platform/auth-guard.js';
-import { errors } from '../../platform/errors.js';
+import { AppError, errors } from '../../platform/errors.js';
+import { currentGroupActor, isAuthorityOver } from '../groups/actor.js';
 import type { ServiceRecordStatus } from '../../platform/database/schema-service-records.js';
 import { starsFor } from './rules.js';
 import { STAR_THRESHOLDS, TEXT } from './text.js';
@@ -62,4 +63,38 @@ export async function mySummary(ctx: AppContext, request: FastifyRequest) {
   ]);
   const totalHours = Number(totals?.effective_hours ?? 0);
   return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(groups.n), projects: Number(projects.n) };
+}
+
+/**
+ * All of a project's records for the organising group (or an authority over the project's region), full names:
+ * the group manages its own volunteers. Any status, or one; newest service date first.
+ */
+export async function organiserRecords(ctx: AppContext, request: FastifyRequest, projectId: string, status: ServiceRecordStatus | undefined,
+  page: number, pageSize: number) {
+  if (!request.auth) throw errors.unauthenticated();
+  const project = await ctx.db.selectFrom('projects').select(['site_code', 'id', 'group_id', 'region_code']).where('id', '=', projectId).executeTakeFirst();
+  if (!project) throw errors.notFound(TEXT.projectNotFound);
+  const actor = await currentGroupActor(ctx, request);
+  if (actor?.group.id !== project.group_id && !(await isAuthorityOver(ctx, request, { siteCode: project.site_code, regionCode: project.region_code }))) {
+    throw new AppError(403, 'NOT_ORGANISER', TEXT.notOrganiserView);
+  }
+  let base = ctx.db.selectFrom('service_records as r').where('r.site_code', '=', project.site_code).where('r.project_id', '=', project.id);
+  if (status) base = base.where('r.status', '=', status);
+  const [rows, count] = await Promise.all([
+    base.leftJoin('people as p', 'p.account_id', 'r.account_id').leftJoin('volunteer_profiles as vp', 'vp.account_id', 'r.account_id')
+      .innerJoin('accounts as acc', 'acc.id', 'r.account_id')
+      .select(['r.id', 'r.account_id', 'r.position_id', 'r.service_date', 'r.start_at', 'r.end_at', 'r.hours', 'r.status', 'r.ineffective_reason',
+        'r.deleted_reason', 'r.note', 'r.created_at', 'p.name', 'acc.display_name', 'vp.volunteer_number'])
+      .orderBy('r.service_date', 'desc').orderBy('r.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id, volunteerId: r.account_id, volunteerName: r.name ?? r.display_name, volunteerNumber: r.volunteer_number ?? null,
+      positionId: r.position_id, serviceDate: r.service_date, startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours),
+      status: r.status, ineffectiveReason: r.ineffective_reason, deletedReason: r.deleted_reason, note: r.note,
+      createdAt: new Date(r.created_at).toISOString(),
+    })),
+    total: Number(count.n), page, pageSize,
+  };
 }

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../platform/database/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, errors, type FieldProblem } from '../../platform/errors.js';
 import { audit } from '../../platform/audit.js';
@@ -20,11 +22,26 @@ export async function requireOrganiser(ctx: AppContext, request: FastifyRequest,
   return actor;
 }
 
+/** How other sources (attendance, spreadsheets) use the one batch path. */
+export interface BatchOptions {
+  /** Per record: the attendance row it is made from; refused as ALREADY_RECORDED once any record holds it. */
+  attendanceIds?: string[];
+  /** Problems the caller already found in rows it did not pass on: the batch is refused with them. */
+  problems?: FieldProblem[];
+  /** Check everything, write nothing. */
+  dryRun?: boolean;
+  /** Where the rows came from, for the audit log. */
+  source?: 'batch' | 'attendance' | 'import';
+}
+
+class DryRunDone extends Error {}
+
 /**
  * Records a batch of service hours: all rows or none. Rows are checked in memory after one query each for
  * enrolments, people and the volunteers' stored records, then written in multi-row inserts inside one transaction.
+ * Problems name rows as `records[i].field`; callers with other row names translate them.
  */
-export async function recordHours(ctx: AppContext, request: FastifyRequest, projectId: string, records: RecordInput[]) {
+export async function recordHours(ctx: AppContext, request: FastifyRequest, projectId: string, records: RecordInput[], options: BatchOptions = {}) {
   if (!request.auth) throw errors.unauthenticated();
   const project = await ctx.db.selectFrom('projects').select(['site_code', 'id', 'group_id', 'start_date', 'end_date', 'status'])
     .where('id', '=', projectId).executeTakeFirst();
@@ -32,11 +49,11 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
   const actor = await requireOrganiser(ctx, request, project.group_id);
   const now = ctx.now();
   const today = chinaToday(now);
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = [...(options.problems ?? [])];
   const parsed = records.map((r, i) => checkRow(r, i, project, today, problems)).filter((r): r is ParsedRow => r !== null);
   const volunteerIds = [...new Set(parsed.map((r) => r.input.volunteerId))];
 
-  return ctx.db.transaction().execute(async (trx) => {
+  const run = () => ctx.db.transaction().execute(async (trx) => {
     const enrolled = new Map<string, string>();
     for (let i = 0; i < volunteerIds.length; i += 5000) {
       const rows = await trx.selectFrom('enrollments').select(['account_id', 'position_id'])
@@ -46,7 +63,7 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
     }
     const positions = new Set((await trx.selectFrom('positions').select('id')
       .where('site_code', '=', project.site_code).where('project_id', '=', project.id).execute()).map((p) => p.id));
-    const candidates: ParsedRow[] = [];
+    let candidates: ParsedRow[] = [];
     for (const row of parsed) {
       const f = (name: string) => `records[${row.index}].${name}`;
       if (!enrolled.has(row.input.volunteerId)) problems.push({ field: f('volunteerId'), code: 'NOT_ENROLLED' });
@@ -55,6 +72,19 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
     }
     const accounts = [...new Set(candidates.map((r) => r.input.volunteerId))];
     if (accounts.length > 0) await lockVolunteers(trx, accounts);
+    // Read after the lock: a parallel request for the same attendance has committed by now. The unique index is the last guard.
+    const attendanceIds = options.attendanceIds;
+    if (attendanceIds && attendanceIds.length > 0) {
+      const held = new Set<string>();
+      for (let i = 0; i < attendanceIds.length; i += 5000) {
+        const rows = await trx.selectFrom('service_records').select('attendance_id')
+          .where('attendance_id', 'in', attendanceIds.slice(i, i + 5000)).execute();
+        for (const r of rows) if (r.attendance_id) held.add(r.attendance_id);
+      }
+      attendanceIds.forEach((id, index) => { if (held.has(id)) problems.push({ field: `records[${index}].attendanceId`, code: 'ALREADY_RECORDED' }); });
+      // Their own records would also show as overlaps: that says nothing new.
+      candidates = candidates.filter((r) => !held.has(attendanceIds[r.index]!));
+    }
 
     // Stored records that could overlap the batch or share a China day with it, fetched after the lock.
     const existing = new Map<string, Interval[]>();
@@ -80,11 +110,12 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
       }
     }
     if (problems.length > 0 || records.length === 0) {
-      if (records.length === 0) problems.push({ field: 'records', code: 'EMPTY' });
+      if (problems.length === 0) problems.push({ field: 'records', code: 'EMPTY' });
       problems.sort((a, b) => rowOf(a.field) - rowOf(b.field));
       throw new AppError(422, 'HOURS_INVALID', TEXT.invalid, { errors: problems });
     }
 
+    if (options.dryRun) throw new DryRunDone();
     const verified = new Set<string>();
     for (let i = 0; i < accounts.length; i += 5000) {
       const rows = await trx.selectFrom('people').select('account_id').where('account_id', 'in', accounts.slice(i, i + 5000))
@@ -102,7 +133,7 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
         position_id: r.input.positionId ?? enrolled.get(r.input.volunteerId) ?? null, service_date: r.input.serviceDate,
         start_at: new Date(r.start), end_at: new Date(r.end), hours: r.input.hours, note: r.input.note ?? null,
         status: reason ? 'ineffective' as const : 'effective' as const, ineffective_reason: reason,
-        created_by: actor.actor.id, created_at: now, updated_at: now,
+        attendance_id: options.attendanceIds?.[r.index] ?? null, created_by: actor.actor.id, created_at: now, updated_at: now,
       };
     });
     for (let i = 0; i < values.length; i += INSERT_CHUNK) {
@@ -118,13 +149,31 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
     })));
     await audit(trx, {
       actor: actor.actor, action: 'group.hours_recorded', target: { type: 'project', id: project.id }, siteCode: project.site_code,
-      ip: request.ip, outcome: 'success', detail: { groupId: actor.group.id, role: actor.role, count: values.length },
+      ip: request.ip, outcome: 'success', detail: { groupId: actor.group.id, role: actor.role, count: values.length, source: options.source ?? 'batch' },
     }, now);
     return { created: values.length, ids };
   });
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DryRunDone) return { created: 0, ids: [] as string[] };
+    if (isUniqueViolation(error, 'service_records_attendance')) throw new AppError(409, 'ALREADY_RECORDED', TEXT.alreadyRecorded);
+    throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | null;
+  return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint));
 }
 
 const rowOf = (field: string) => Number(/^records\[(\d+)\]/.exec(field)?.[1] ?? -1);
+
+/** Who changes a record, as history and audit record it: a group actor, or an authority (an administrator has no group). */
+export interface RecordActor { actor: { id: string; username: string }; groupId: string | null; role: string }
+
+export const recordActorOf = (a: { actor: { id: string; username: string }; group: { id: string }; role: string }): RecordActor =>
+  ({ actor: a.actor, groupId: a.group.id, role: a.role });
 
 /** Deletes a record (status only: the row stays with who, when and why), by the organising group. */
 export async function deleteRecord(ctx: AppContext, request: FastifyRequest, id: string, reason: string) {
@@ -136,22 +185,32 @@ export async function deleteRecord(ctx: AppContext, request: FastifyRequest, id:
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await lockVolunteers(trx, [found.account_id]);
-    const r = await trx.selectFrom('service_records').selectAll().where('site_code', '=', found.site_code).where('id', '=', id)
-      .forUpdate().executeTakeFirstOrThrow();
-    if (r.status === 'deleted') throw new AppError(409, 'ALREADY_DELETED', TEXT.alreadyDeleted);
-    await trx.updateTable('service_records').set({
-      status: 'deleted', deleted_at: now, deleted_by: actor.actor.id, deleted_reason: reason.trim(), updated_at: now,
-    }).where('site_code', '=', r.site_code).where('id', '=', r.id).execute();
-    await trx.insertInto('service_record_history').values({
-      site_code: r.site_code, record_id: r.id, id: uuidv7(now.getTime()), at: now, actor_id: actor.actor.id,
-      change: JSON.stringify({ op: 'delete', from: r.status, to: 'deleted', reason: reason.trim(), groupId: actor.group.id, role: actor.role }),
-    }).execute();
-    if (r.status === 'effective') {
-      await applyTotals(trx, [{ accountId: r.account_id, siteCode: r.site_code, groupId: r.group_id, projectId: r.project_id, hours: -Number(r.hours), count: -1 }]);
-    }
+    const r = await markDeleted(trx, found.site_code, id, recordActorOf(actor), reason.trim(), now);
     await audit(trx, {
       actor: actor.actor, action: 'group.hours_deleted', target: { type: 'service_record', id: r.id }, siteCode: r.site_code,
       ip: request.ip, outcome: 'success', detail: { groupId: actor.group.id, role: actor.role, reason: reason.trim() },
     }, now);
   });
+}
+
+/**
+ * The deletion itself: status, who/when/why, history, totals. The caller holds lockVolunteers for the record's
+ * volunteer and writes its own audit entry. `extra` goes into the history entry (e.g. the report that caused it).
+ */
+export async function markDeleted(trx: Transaction<DB>, siteCode: string, id: string, by: RecordActor, reason: string, now: Date,
+  extra: Record<string, unknown> = {}) {
+  const r = await trx.selectFrom('service_records').selectAll().where('site_code', '=', siteCode).where('id', '=', id)
+    .forUpdate().executeTakeFirstOrThrow();
+  if (r.status === 'deleted') throw new AppError(409, 'ALREADY_DELETED', TEXT.alreadyDeleted);
+  await trx.updateTable('service_records').set({
+    status: 'deleted', deleted_at: now, deleted_by: by.actor.id, deleted_reason: reason, updated_at: now,
+  }).where('site_code', '=', r.site_code).where('id', '=', r.id).execute();
+  await trx.insertInto('service_record_history').values({
+    site_code: r.site_code, record_id: r.id, id: uuidv7(now.getTime()), at: now, actor_id: by.actor.id,
+    change: JSON.stringify({ op: 'delete', from: r.status, to: 'deleted', reason, groupId: by.groupId, role: by.role, ...extra }),
+  }).execute();
+  if (r.status === 'effective') {
+    await applyTotals(trx, [{ accountId: r.account_id, siteCode: r.site_code, groupId: r.group_id, projectId: r.project_id, hours: -Number(r.hours), count: -1 }]);
+  }
+  return r;
 }

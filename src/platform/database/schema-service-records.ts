@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
@@ -29,6 +29,8 @@ export interface ServiceRecordsTable {
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The attendance row this record was made from (unique: one record per attendance, deleted or not). */
+  attendance_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ServiceRecordHistoryTable {
@@ -50,4 +52,12 @@ export interface ServiceRecordTables {
   service_records: ServiceRecordsTable;
   service_record_history: ServiceRecordHistoryTable;
   volunteer_totals: VolunteerTotalsTable;
+}
+
+// attendance.id comes from migration 0014 (hour sources), so its type is added here rather than in schema-schedules.ts.
+declare module './schema-schedules.js' {
+  interface AttendanceTable {
+    /** Stable id of an attendance row, named by POST /projects/{id}/hours/from-attendance. */
+    id: Generated<string>;
+  }
 }

@@ -33,6 +33,12 @@ export interface TemplateParams {
   volunteer_number_issued: { volunteerNumber: string };
   /** A change made through self-service (自助服务), told to the account's e-mail; `what` names the change in Chinese. */
   self_service_change: { username: string; what: string };
+  /** A project cancelled by its group, told to everyone enrolled or still waiting for a decision. */
+  project_cancelled: { projectName: string; groupName: string; reason?: string | null };
+  /** The outcome of a report (举报) on a service record, told to the reporter. */
+  hour_report_result: { projectName: string; serviceDate: string; decision: 'upheld' | 'rejected'; reason: string };
+  /** The outcome of a volunteer's correction request on a service record. */
+  hour_correction_result: { projectName: string; serviceDate: string; decision: 'accepted' | 'rejected'; reason?: string | null };
 }
 
 export type TemplateKey = keyof TemplateParams;
@@ -198,6 +204,50 @@ const templates: { [K in TemplateKey]: Template<TemplateParams[K]> } = {
         `${p.username}，您好：\n\n` +
         `您在${SYSTEM_NAME}的账号刚刚通过自助服务（身份核验和人脸核验）修改了${p.what}。\n\n` +
         `如果这是您本人的操作，请忽略本邮件。如果不是，请立即通过自助服务重置密码，并联系客服。` + MAIL_FOOTER,
+    }),
+  },
+
+  project_cancelled: {
+    email: (p) => ({
+      subject: '志愿项目取消通知',
+      body:
+        `您好：\n\n您报名的志愿项目“${p.projectName}”已由${p.groupName}取消。\n原因：${p.reason || '未说明'}\n\n` +
+        `您无需再前往参加，可登录${SYSTEM_NAME}查看其他志愿项目。` + MAIL_FOOTER,
+    }),
+    sms: (p) => ({
+      title: '志愿项目取消通知',
+      body: `您报名的志愿项目“${p.projectName}”已由${p.groupName}取消，原因：${p.reason || '未说明'}。您无需再前往参加。`,
+      params: { projectName: p.projectName, groupName: p.groupName, reason: p.reason || '' },
+    }),
+  },
+
+  hour_report_result: {
+    email: (p) => ({
+      subject: '服务时长举报处理结果通知',
+      body: `您好：\n\n您对志愿项目“${p.projectName}”${p.serviceDate} 服务时长记录的举报已处理：` +
+        (p.decision === 'upheld' ? '举报属实，该记录已删除。' : '经核查举报不成立，该记录保留。') + `\n处理说明：${p.reason}` + MAIL_FOOTER,
+    }),
+    sms: (p) => ({
+      title: '服务时长举报处理结果通知',
+      body: `您对志愿项目“${p.projectName}”${p.serviceDate} 服务时长记录的举报已处理：` +
+        `${p.decision === 'upheld' ? '举报属实，该记录已删除' : '举报不成立，该记录保留'}。处理说明：${p.reason}`,
+      params: { projectName: p.projectName, serviceDate: p.serviceDate, reason: p.reason },
+      vendorTemplates: [`hour_report_result.${p.decision}`],
+    }),
+  },
+
+  hour_correction_result: {
+    email: (p) => ({
+      subject: '服务时长更正申请结果通知',
+      body: `您好：\n\n您对志愿项目“${p.projectName}”${p.serviceDate} 服务时长记录的更正申请` +
+        (p.decision === 'accepted' ? '已通过，记录已按申请更正。' : `未通过。\n原因：${p.reason || '未说明'}`) + MAIL_FOOTER,
+    }),
+    sms: (p) => ({
+      title: '服务时长更正申请结果通知',
+      body: `您对志愿项目“${p.projectName}”${p.serviceDate} 服务时长记录的更正申请` +
+        (p.decision === 'accepted' ? '已通过，记录已按申请更正。' : `未通过，原因：${p.reason || '未说明'}。`),
+      params: { projectName: p.projectName, serviceDate: p.serviceDate, reason: p.reason ?? '' },
+      vendorTemplates: [`hour_correction_result.${p.decision}`],
     }),
   },
 };
