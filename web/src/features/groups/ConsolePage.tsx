@@ -15,9 +15,11 @@ import { BoardTab } from './console/BoardTab';
 import { ComplaintsTab } from './console/ComplaintsTab';
 import { InfoTab } from './console/InfoTab';
 import { MembersTab } from './console/MembersTab';
+import { ProjectsTab } from '../projects-console/ProjectsTab';
+import { pc } from '../projects-console/text';
 import { actingRoleText, groupText, levelActionText } from './text';
 
-type TabKey = 'info' | 'members' | 'acting' | 'complaints' | 'board';
+type TabKey = 'info' | 'projects' | 'members' | 'acting' | 'complaints' | 'board';
 
 /** /console: the group's own management pages, for its account or a person in its group space. */
 export function ConsolePage() {
@@ -61,6 +63,7 @@ export function ConsolePage() {
   const locked = <Alert type="info" showIcon title={groupText.levelNotAllowed} />;
   const items = [
     { key: 'info', label: groupText.tabInfo, children: <InfoTab group={cg} onChanged={group.reload} /> },
+    { key: 'projects', label: pc.tabProjects, children: <ProjectsTab groupId={g.id} level={level} approved={approved} /> },
     { key: 'members', label: groupText.tabMembers, children: canMembers ? <MembersTab groupId={g.id} /> : locked },
     ...(canActing
       ? [{ key: 'acting', label: groupText.tabActing, children: <ActingTab groupId={g.id} role={cg.role} /> }]
