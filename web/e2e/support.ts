@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../../test/helper.js';
+import type { Config } from '../../src/platform/config.js';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const projectRoot = path.resolve(webDir, '..');
@@ -64,10 +65,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `overrides` adjust the server's config (e.g. a longer session for tests that move the clock). */
+export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
   await ensureWebBuilt();
   const { createTestApp } = await import('../../test/helper.js');
-  const testApp = await createTestApp({ captcha: 'off' }, { webRoot: distDir });
+  const testApp = await createTestApp({ captcha: 'off', ...overrides }, { webRoot: distDir });
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = testApp.app.server.address() as AddressInfo;
   const { chromium } = await import('playwright-core');

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, signIn, type TestApp } from '../../../test/helper.js';
 import { addShift, call, enrol, project, volunteer } from './test-support.js';
-import { autoCheckOut } from './attendance.js';
+import { autoCheckOut, checkInUrl } from './attendance.js';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -29,6 +29,10 @@ test('check in then check out by scanning; repeats are idempotent; check-out nee
   const { p, shift, v } = await setup();
   const codeIn = await qr(p.gc, shift.id, 'check_in');
   assert.match(codeIn.qrDataUrl ?? '', /^data:image\/png;base64,/);
+  // The picture encodes the check-in page's URL (phone camera apps open it), not the bare token.
+  assert.match(checkInUrl(t.app.ctx, codeIn.token), /^https?:\/\/[^/]+\/checkin\?t=/);
+  const qrcode = await import('qrcode');
+  assert.equal(codeIn.qrDataUrl, await qrcode.toDataURL(checkInUrl(t.app.ctx, codeIn.token), { errorCorrectionLevel: 'M', margin: 2, width: 320 }));
   assert.equal(Date.parse(codeIn.expiresAt) - t.clock.now.getTime() <= 3 * 60_000, true);
   const codeOut = await qr(p.gc, shift.id, 'check_out');
 

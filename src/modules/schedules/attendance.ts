@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { DB } from '../../platform/database/schema.js';
 import { audit } from '../../platform/audit.js';
 import { requireAccount } from '../../platform/auth-guard.js';
+import { publicBaseUrl } from '../../platform/config.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { loadProjectRow, loadShift, requireProjectGroup } from './access.js';
 import { QR_TTL_MS, signQr, verifyQr, type QrKind } from './qr.js';
@@ -40,7 +41,14 @@ export async function shiftQr(ctx: AppContext, request: FastifyRequest, shiftId:
   const { shift } = await groupShift(ctx, request, shiftId);
   const expiresAt = ctx.now().getTime() + QR_TTL_MS;
   const token = signQr(ctx.cipher, shift.id, kind, expiresAt);
-  return { token, kind, expiresAt: new Date(expiresAt).toISOString(), qrDataUrl: await pngDataUrl(token) };
+  // The code opens the check-in page in any phone camera app; POST /attendance/scan still takes the bare token.
+  const url = checkInUrl(ctx, token);
+  return { token, kind, expiresAt: new Date(expiresAt).toISOString(), qrDataUrl: await pngDataUrl(url) };
+}
+
+/** What the QR code encodes: the web app's check-in page carrying the token. */
+export function checkInUrl(ctx: AppContext, token: string): string {
+  return `${publicBaseUrl(ctx.config)}/checkin?t=${encodeURIComponent(token)}`;
 }
 
 /** Great-circle distance in metres. */

@@ -131,7 +131,8 @@ export async function scheduleRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['schedules'],
       summary: '签到二维码: the project\'s group gets a signed code for check-in or check-out, valid for 3 minutes',
-      description: 'qrDataUrl is a PNG data URL (null if the qrcode package is missing). Errors: 404 NOT_FOUND (also another group\'s shift).',
+      description: 'qrDataUrl is a PNG data URL (null if the qrcode package is missing) of `<publicUrl>/checkin?t=<token>`, which phone ' +
+        'camera apps open; POST /attendance/scan takes the token. Errors: 404 NOT_FOUND (also another group\'s shift).',
       params: IdParams,
       querystring: Type.Object({ kind: Kind }),
       response: { 200: Type.Object({ token: Type.String(), kind: Kind, expiresAt: Type.String(), qrDataUrl: NullableString }) },

@@ -7,6 +7,7 @@ import { useSession } from '../../app/session';
 import { Page } from '../../shared/Page';
 import { realNameLevelText, realNameText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
+import { HomeSummary } from '../projects/HomeSummary';
 import { homeText } from './text';
 
 export function RealNameTag({ status }: { status: RealNameStatus }) {
@@ -92,6 +93,7 @@ export function HomePage() {
             data-testid="realname-next"
           />
         )}
+        {me.type === 'volunteer' && <HomeSummary />}
         <div>
           <Typography.Text type="secondary">{homeText.quickLinks}</Typography.Text>
           <Flex gap={8} wrap style={{ marginTop: 8 }}>

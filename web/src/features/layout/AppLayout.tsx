@@ -1,4 +1,4 @@
-import { AuditOutlined, ClusterOutlined, HomeOutlined, KeyOutlined, LaptopOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, TeamOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, CalendarOutlined, ClockCircleOutlined, ClusterOutlined, FlagOutlined, HomeOutlined, KeyOutlined, LaptopOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, TeamOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Button, Drawer, Grid, Layout, Menu, Select, Typography, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -16,28 +16,38 @@ const { Header, Content, Footer } = Layout;
 
 const BRAND_RED = '#c8161d';
 
-function menuItems(type: AccountType | null, inGroupSpace: boolean): MenuProps['items'] {
+function menuItems(type: AccountType | null, inGroupSpace: boolean, desktop: boolean): MenuProps['items'] {
   const link = (key: string, icon: ReactNode, label: string) => ({ key, icon, label: <Link to={key}>{label}</Link> });
   const groups = link('/groups', <TeamOutlined />, layoutText.groups);
+  const projects = link('/projects', <FlagOutlined />, layoutText.projects);
   if (type) {
     const common = [link('/me/password', <KeyOutlined />, layoutText.changePassword), link('/me/sessions', <LaptopOutlined />, layoutText.sessions)];
     if (type === 'group') {
-      return [link('/console', <SettingOutlined />, layoutText.console), link('/console/reviews', <AuditOutlined />, layoutText.reviews), groups, ...common];
+      return [link('/console', <SettingOutlined />, layoutText.console), link('/console/reviews', <AuditOutlined />, layoutText.reviews), groups, projects, ...common];
     }
     if (type === 'admin') {
-      return [link('/', <HomeOutlined />, layoutText.home), link('/console/reviews', <AuditOutlined />, layoutText.reviews), groups, ...common];
+      return [link('/', <HomeOutlined />, layoutText.home), link('/console/reviews', <AuditOutlined />, layoutText.reviews), groups, projects, ...common];
     }
+    const mine = [
+      link('/me/projects', <FlagOutlined />, layoutText.myProjects),
+      link('/me/schedule', <CalendarOutlined />, layoutText.mySchedule),
+      link('/me/hours', <ClockCircleOutlined />, layoutText.myHours),
+      link('/me/groups', <ClusterOutlined />, layoutText.myGroups),
+    ];
     return [
       link('/', <HomeOutlined />, layoutText.home),
       ...(inGroupSpace ? [link('/console', <SettingOutlined />, layoutText.console)] : []),
+      projects,
       groups,
-      ...(type === 'volunteer' ? [link('/me/groups', <ClusterOutlined />, layoutText.myGroups)] : []),
+      // The PC header has room for few entries: there the volunteer's own lists share one drop-down.
+      ...(type === 'volunteer' ? (desktop ? [{ key: 'mine', icon: <UserOutlined />, label: layoutText.mine, children: mine }] : mine) : []),
       ...common,
     ];
   }
   return [
     link('/login', <LoginOutlined />, layoutText.login),
     link('/register', <UserAddOutlined />, layoutText.register),
+    projects,
     groups,
     link('/groups/register', <ClusterOutlined />, layoutText.registerGroup),
   ];
@@ -87,7 +97,7 @@ export function AppLayout() {
   const { message } = App.useApp();
   const config = useLoad(getClientConfig, []);
   const spaces = useSpaces();
-  const items = menuItems(signedIn && session.me ? session.me.type : null, !!spaces.current);
+  const items = menuItems(signedIn && session.me ? session.me.type : null, !!spaces.current, desktop);
   const path = location.pathname;
   const selected = path.startsWith('/register')
     ? '/register'
@@ -95,9 +105,11 @@ export function AppLayout() {
       ? path
       : path.startsWith('/groups')
         ? '/groups'
-        : path.startsWith('/console')
-          ? '/console'
-          : path;
+        : path.startsWith('/projects')
+          ? '/projects'
+          : path.startsWith('/console')
+            ? '/console'
+            : path;
 
   const logout = async () => {
     setDrawerOpen(false);
