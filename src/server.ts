@@ -11,6 +11,8 @@ import { purgeReviewedPhotos } from './modules/self-service/face.js';
 import { startOutboxWorker } from './platform/outbox/worker.js';
 import { startRealnameWorker } from './modules/realname/job.js';
 import { autoCheckOut } from './modules/schedules/attendance.js';
+import { refreshPublicity } from './modules/service-records/effectiveness.js';
+import { loadSigningIdentity } from './modules/certificates/signing.js';
 
 async function main() {
   let config: Config;
@@ -37,12 +39,19 @@ async function main() {
   }
   const warnings: string[] = [];
   const cipher = new FieldCipher(resolveMasterKey(config.dataKey, config.dataDir, (m) => warnings.push(m)));
+  try {
+    loadSigningIdentity(config, (m) => warnings.push(m));
+  } catch (error) {
+    console.error(`Configuration error: the certificate signing identity cannot be loaded: ${(error as Error).message}`);
+    process.exit(78);
+  }
   const app = await buildApp({ ctx: { config, db: database.db, dbKind: database.kind, cipher, now: () => new Date() } });
   for (const warning of warnings) app.log.warn(warning);
   await ensureSites(database.db);
   await ensureDefaultPolicies(database.db);
   await bootstrapAdministrator(app.ctx);
-  const stopHousekeeping = startHousekeeping(app.ctx, [purgeReviewedPhotos, async (db, now) => { await autoCheckOut(db, now); }]);
+  const stopHousekeeping = startHousekeeping(app.ctx, [purgeReviewedPhotos, async (db, now) => { await autoCheckOut(db, now); },
+    async (db, now) => { await refreshPublicity(db, now); }]);
   const stopOutbox = startOutboxWorker(app.ctx);
   const stopRealname = startRealnameWorker(app.ctx);
 

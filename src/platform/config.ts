@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Server configuration, read once from the environment and checked before anything starts. */
@@ -48,6 +49,15 @@ export interface Config {
   smsAddressHourlyLimit: number;
   /** How long the first pages of a public group search are kept in memory; 0 = off. */
   groupSearchCacheMs: number;
+  /**
+   * The platform certificate that signs certificate PDFs (志愿服务证明): a PKCS#12 file and its password. Required in
+   * production; null in development means "generate a self-signed one in DATA_DIR".
+   */
+  certSigningP12: string | null;
+  certSigningPassword: string;
+  /** Person in charge and contact printed on platform-issued certificates; null: the defaults in the certificate module. */
+  certIssuerPerson: string | null;
+  certIssuerContact: string | null;
   version: string;
 }
 
@@ -165,6 +175,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MAIL_FROM', 'must be an address, e.g. no-reply@example.org or "名称 <no-reply@example.org>"');
   }
 
+  const certSigningP12 = env.CERT_SIGNING_P12 ? path.resolve(env.CERT_SIGNING_P12) : null;
+  if (certSigningP12 !== null && !fs.existsSync(certSigningP12)) throw new ConfigError('CERT_SIGNING_P12', `no such file: ${certSigningP12}`);
+  if (production && !certSigningP12) {
+    throw new ConfigError('CERT_SIGNING_P12', 'is required when NODE_ENV=production (a PKCS#12 file with the platform signing certificate and key)');
+  }
+  if (env.CERT_SIGNING_PASSWORD && !certSigningP12) throw new ConfigError('CERT_SIGNING_PASSWORD', 'is only used with CERT_SIGNING_P12');
+
   const host = env.HOST || '127.0.0.1';
   const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']);
 
@@ -201,6 +218,10 @@ export function loadConfig(env: Env = process.env): Config {
     loginAddressFailureLimit: int(env, 'LOGIN_ADDRESS_FAILURE_LIMIT', 300, 10, 1_000_000),
     smsAddressHourlyLimit: int(env, 'SMS_ADDRESS_HOURLY_LIMIT', 100, 1, 1_000_000),
     groupSearchCacheMs: int(env, 'GROUP_SEARCH_CACHE_MS', 3_000, 0, 600_000),
+    certSigningP12,
+    certSigningPassword: env.CERT_SIGNING_PASSWORD ?? '',
+    certIssuerPerson: env.CERT_ISSUER_PERSON?.trim() || null,
+    certIssuerContact: env.CERT_ISSUER_CONTACT?.trim() || null,
     version: env.npm_package_version || '0.1.0',
   };
 }
