@@ -357,7 +357,7 @@ export function request(
   method: string,
   urlPath: string,
   body?: unknown,
-  options: { agent?: http.Agent | false; timeoutMs?: number } = {},
+  options: { agent?: http.Agent | false; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -365,7 +365,7 @@ export function request(
     const req = http.request(
       {
         host: HOST, port, method, path: urlPath, agent: options.agent,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...options.headers },
         timeout: options.timeoutMs ?? 30_000,
       },
       (res) => {
@@ -405,7 +405,7 @@ export async function runLoad(options: {
   durationMs: number;
   maxRequests: number;
   expectStatus: number;
-  next: (i: number) => { method: string; path: string; body?: unknown } | null;
+  next: (i: number) => { method: string; path: string; body?: unknown; headers?: Record<string, string> } | null;
   onOk?: (i: number, reply: Reply) => void;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -425,7 +425,7 @@ export async function runLoad(options: {
       if (!spec) return;
       let reply: Reply | null = null;
       try {
-        reply = await request(options.port, spec.method, spec.path, spec.body, { agent: options.agent });
+        reply = await request(options.port, spec.method, spec.path, spec.body, { agent: options.agent, headers: spec.headers });
       } catch (error) {
         errors++;
         errorKinds.network = (errorKinds.network ?? 0) + 1;

@@ -6,7 +6,7 @@ import { publishProject } from './publish.js';
 import { projectDetail } from './detail.js';
 import { reviewProject } from './review.js';
 import { cancelProject, editProject } from './edit.js';
-import { groupProjects, searchProjects } from './search.js';
+import { groupProjects, SEARCH_TOTAL_CAP, searchProjects } from './search.js';
 import { COVER_TEXT, SERVICE_TARGET_CODES } from './text.js';
 import { AppError } from '../../platform/errors.js';
 import { COVER_UPLOAD_TYPES, COVER_WIDTH, MAX_COVER_BYTES, MAX_COVER_PIXELS, readCover, removeCover, setCover } from './cover.js';
@@ -33,6 +33,13 @@ const LIST_ITEM = Type.Object({
   coverUrl: COVER_URL,
 });
 const PAGE_OF = Type.Object({ items: Type.Array(LIST_ITEM), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+const SEARCH_PAGE = Type.Object({
+  items: Type.Array(LIST_ITEM),
+  total: Type.Integer({ description: `exact up to ${SEARCH_TOTAL_CAP} (or to the end of a deeper page)` }),
+  totalCapped: Type.Boolean({ description: `true when more projects match than total says (show "${SEARCH_TOTAL_CAP}+")` }),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
 const STATUS_REPLY = Type.Object({ id: Type.String(), status: STATUS });
 
 /** Routes for volunteer projects: publication, review, detail, editing, cancellation and search. */
@@ -81,7 +88,8 @@ export async function projectRoutes(fastify: FastifyInstance) {
         'with status=cancelled. regionCode matches the region and all inside it; name is a case-insensitive substring; from/to keep ' +
         'projects whose dates overlap the range; minQuota/maxQuota bound the total quota; near=`lat,lng` keeps projects within ' +
         'radiusKm (default 10, at most 200) and sorts nearest first unless sort says otherwise. Bad filters: 400 VALIDATION_FAILED ' +
-        '(UNKNOWN_SITE, NOT_IN_SITE, BAD_DATE, BEFORE_FROM, BELOW_MIN, BAD_POINT, NEAR_REQUIRED or a schema keyword).',
+        '(UNKNOWN_SITE, NOT_IN_SITE, BAD_DATE, BEFORE_FROM, BELOW_MIN, BAD_POINT, NEAR_REQUIRED or a schema keyword). ' +
+        `total is exact up to ${SEARCH_TOTAL_CAP} matches (or to the end of a deeper page); beyond that it says that many and totalCapped is true.`,
       security: [],
       querystring: Type.Object({
         siteCode: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
@@ -101,7 +109,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
         sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('start'), Type.Literal('distance')])),
         ...PAGE,
       }, { additionalProperties: false }),
-      response: { 200: PAGE_OF },
+      response: { 200: SEARCH_PAGE },
     },
   }, async (request) => searchProjects(ctx, request.query));
 

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../../../test/helper.js';
 import { seedGroup } from '../../../test/groups.js';
 import { dayFrom, publish } from './test-support.js';
@@ -29,7 +30,7 @@ after(async () => { await t.close(); });
 const search = async (qs: string) => {
   const res = await t.app.inject({ method: 'GET', url: `/api/v1/projects?${qs}` });
   assert.equal(res.statusCode, 200, `${qs}: ${res.body}`);
-  return res.json() as { items: any[]; total: number; page: number; pageSize: number };
+  return res.json() as { items: any[]; total: number; totalCapped: boolean; page: number; pageSize: number };
 };
 const names = async (qs: string) => (await search(qs)).items.map((i) => i.id);
 
@@ -116,4 +117,24 @@ test('bad filters answer 400 naming the field', async () => {
     assert.equal(res.statusCode, 400, `${qs}: ${res.body}`);
     assert.ok(res.json().errors.some((e: any) => e.field === field && (!code || e.code === code)), `${qs}: ${res.body}`);
   }
+});
+
+test('totals are exact up to 1,000 matches, then capped and flagged', async () => {
+  // 1,001 more published projects in site 31, copies of the Shanghai one (by SQL: publishing each through the API is slow).
+  await sql`insert into projects (site_code, id, group_id, name, region_code, category, service_target, enrollment_scope, start_date, end_date,
+      recruit_from, recruit_to, address, lat, lng, status, created_by, created_at, updated_at, total_quota)
+    select site_code, gen_random_uuid(), group_id, '批量项目' || i, region_code, category, service_target, enrollment_scope, start_date, end_date,
+      recruit_from, recruit_to, address, lat, lng, status, created_by, created_at - make_interval(secs => i), updated_at, total_quota
+    from projects, generate_series(1, 1001) as i where id = ${shanghai}`.execute(t.app.ctx.db);
+  const capped = await search('siteCode=31');
+  assert.deepEqual([capped.total, capped.totalCapped, capped.items.length], [1000, true, 20]);
+  assert.equal(capped.items[0].id, shanghai);
+  const deep = await search('siteCode=31&page=51&pageSize=20'); // items 1,001–1,002: the total reaches the end of the page
+  assert.deepEqual([deep.total, deep.totalCapped, deep.items.length], [1002, false, 2]);
+  const narrow = await search(`siteCode=31&name=${encodeURIComponent('外滩')}`);
+  assert.deepEqual([narrow.total, narrow.totalCapped], [1, false]);
+  const counted = await search(`siteCode=31&name=${encodeURIComponent('批量项目1')}`); // 1, 10–19, 100–199, 1000, 1001
+  assert.deepEqual([counted.total, counted.totalCapped, counted.items.length], [113, false, 20]);
+  const past = await search('siteCode=31&page=200&pageSize=20');
+  assert.deepEqual([past.total, past.totalCapped, past.items.length], [1002, false, 0]);
 });

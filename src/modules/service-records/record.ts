@@ -94,7 +94,11 @@ export async function recordHours(ctx: AppContext, request: FastifyRequest, proj
       for (let i = 0; i < accounts.length; i += 5000) {
         const rows = await trx.selectFrom('service_records').select(['account_id', 'start_at', 'end_at', 'hours'])
           .where('account_id', 'in', accounts.slice(i, i + 5000)).where('status', '<>', 'deleted')
-          .where('start_at', '<', new Date(to)).where('end_at', '>', new Date(from)).execute();
+          .where('start_at', '<', new Date(to)).where('end_at', '>', new Date(from))
+          // Every path caps a record at 24 h (checkRow, from-attendance), so one ending after `from` started after from - 24 h. The
+          // bound keeps the index range to a few days: without it each volunteer's whole history was read (1 s per 5,000 volunteers
+          // on a 20M-record province, docs/benchmarks.md issue 5).
+          .where('start_at', '>', new Date(from - DAY_MS)).execute();
         for (const r of rows) {
           const list = existing.get(r.account_id) ?? [];
           list.push({ start: new Date(r.start_at).getTime(), end: new Date(r.end_at).getTime(), hours: Number(r.hours) });
