@@ -30,6 +30,15 @@ import { CheckInPage } from '../features/projects/CheckInPage';
 import { ProjectPublishPage } from '../features/projects-console/ProjectPublishPage';
 import { ProjectManagePage } from '../features/projects-console/ProjectManagePage';
 import { ShiftQrPage } from '../features/projects-console/ShiftQrPage';
+import { TransferPage } from '../features/transfers/TransferPage';
+import { TrainingListPage } from '../features/trainings/TrainingListPage';
+import { TrainingDetailPage } from '../features/trainings/TrainingDetailPage';
+import { MyTrainingsPage } from '../features/trainings/MyTrainingsPage';
+import { MyCommendationsPage } from '../features/commendations/MyCommendationsPage';
+import { MyCertificatesPage } from '../features/certificates/MyCertificatesPage';
+import { CertificateCheckPage } from '../features/certificates/CertificateCheckPage';
+import { MyCardPage } from '../features/certificates/MyCardPage';
+import { CardCheckPage } from '../features/certificates/CardCheckPage';
 import { NotFound } from './NotFound';
 import { SessionProvider } from './session';
 
@@ -169,6 +178,51 @@ export function App() {
                     </RequireAuth>
                   }
                 />
+                <Route
+                  path="me/transfer"
+                  element={
+                    <RequireAuth>
+                      <TransferPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="me/trainings"
+                  element={
+                    <RequireAuth>
+                      <MyTrainingsPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="me/commendations"
+                  element={
+                    <RequireAuth>
+                      <MyCommendationsPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route path="trainings" element={<TrainingListPage />} />
+                <Route path="trainings/:id" element={<TrainingDetailPage />} />
+                <Route
+                  path="me/certificates"
+                  element={
+                    <RequireAuth>
+                      <MyCertificatesPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="me/card"
+                  element={
+                    <RequireAuth>
+                      <MyCardPage />
+                    </RequireAuth>
+                  }
+                />
+                {/* Public: the QR codes on the certificate PDF and on the card open these without signing in. */}
+                <Route path="certificates/:number" element={<CertificateCheckPage />} />
+                <Route path="cards/:number" element={<CardCheckPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

@@ -16,10 +16,12 @@ import { ComplaintsTab } from './console/ComplaintsTab';
 import { InfoTab } from './console/InfoTab';
 import { MembersTab } from './console/MembersTab';
 import { ProjectsTab } from '../projects-console/ProjectsTab';
+import { GroupTrainingsTab } from '../trainings/GroupTrainingsTab';
+import { trainingConsoleText } from '../trainings/text';
 import { pc } from '../projects-console/text';
 import { actingRoleText, groupText, levelActionText } from './text';
 
-type TabKey = 'info' | 'projects' | 'members' | 'acting' | 'complaints' | 'board';
+type TabKey = 'info' | 'projects' | 'members' | 'acting' | 'complaints' | 'board' | 'trainings';
 
 /** /console: the group's own management pages, for its account or a person in its group space. */
 export function ConsolePage() {
@@ -65,6 +67,8 @@ export function ConsolePage() {
     { key: 'info', label: groupText.tabInfo, children: <InfoTab group={cg} onChanged={group.reload} /> },
     { key: 'projects', label: pc.tabProjects, children: <ProjectsTab groupId={g.id} level={level} approved={approved} /> },
     { key: 'members', label: groupText.tabMembers, children: canMembers ? <MembersTab groupId={g.id} /> : locked },
+    // Trainings go with managing members (src/modules/trainings/access.ts).
+    { key: 'trainings', label: trainingConsoleText.tab, children: canMembers ? <GroupTrainingsTab groupId={g.id} /> : locked },
     ...(canActing
       ? [{ key: 'acting', label: groupText.tabActing, children: <ActingTab groupId={g.id} role={cg.role} /> }]
       : []),

@@ -1,4 +1,4 @@
-import { AuditOutlined, CalendarOutlined, ClockCircleOutlined, ClusterOutlined, FlagOutlined, HomeOutlined, KeyOutlined, LaptopOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, TeamOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, ReadOutlined, SwapOutlined, TrophyOutlined, CalendarOutlined, ClockCircleOutlined, ClusterOutlined, FlagOutlined, HomeOutlined, IdcardOutlined, KeyOutlined, LaptopOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Button, Drawer, Grid, Layout, Menu, Select, Typography, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -32,13 +32,19 @@ function menuItems(type: AccountType | null, inGroupSpace: boolean, desktop: boo
       link('/me/projects', <FlagOutlined />, layoutText.myProjects),
       link('/me/schedule', <CalendarOutlined />, layoutText.mySchedule),
       link('/me/hours', <ClockCircleOutlined />, layoutText.myHours),
+      link('/me/certificates', <SafetyCertificateOutlined />, layoutText.myCertificates),
+      link('/me/card', <IdcardOutlined />, layoutText.myCard),
       link('/me/groups', <ClusterOutlined />, layoutText.myGroups),
+      link('/me/trainings', <ReadOutlined />, layoutText.myTrainings),
+      link('/me/commendations', <TrophyOutlined />, layoutText.myCommendations),
+      link('/me/transfer', <SwapOutlined />, layoutText.transfer),
     ];
     return [
       link('/', <HomeOutlined />, layoutText.home),
       ...(inGroupSpace ? [link('/console', <SettingOutlined />, layoutText.console)] : []),
       projects,
       groups,
+      link('/trainings', <ReadOutlined />, layoutText.trainings),
       // The PC header has room for few entries: there the volunteer's own lists share one drop-down.
       ...(type === 'volunteer' ? (desktop ? [{ key: 'mine', icon: <UserOutlined />, label: layoutText.mine, children: mine }] : mine) : []),
       ...common,

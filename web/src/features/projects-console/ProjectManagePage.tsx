@@ -3,6 +3,8 @@ import { Link, useLocation, useParams, useSearchParams } from 'react-router-dom'
 import { consoleApi } from '../../api/projectsConsole';
 import { Page } from '../../shared/Page';
 import { useLoad } from '../../shared/useLoad';
+import { EvaluationsPane } from '../commendations/EvaluationsPane';
+import { evaluationPaneText } from '../commendations/text';
 import { AttendancePane } from './AttendancePane';
 import { LoadError, StatusTag } from './common';
 import { EnrollmentsPane } from './EnrollmentsPane';
@@ -12,7 +14,7 @@ import { ReportsPane } from './ReportsPane';
 import { ShiftsPane } from './ShiftsPane';
 import { pc, projectStatusText } from './text';
 
-type TabKey = 'info' | 'enrollments' | 'shifts' | 'attendance' | 'hours' | 'reports';
+type TabKey = 'info' | 'enrollments' | 'shifts' | 'attendance' | 'hours' | 'reports' | 'evaluations';
 const PUBLISHED = new Set(['recruiting', 'in_progress', 'finished']);
 
 /** /console/projects/:id: the group manages one project — details, enrolments, shifts, attendance, hours, reports. */
@@ -48,6 +50,7 @@ export function ProjectManagePage() {
     { key: 'attendance', label: pc.tabAttendance, children: published ? <AttendancePane project={p} /> : notYet },
     { key: 'hours', label: pc.tabHours, children: <HoursPane project={p} /> },
     { key: 'reports', label: pc.tabReports, children: <ReportsPane project={p} /> },
+    { key: 'evaluations', label: evaluationPaneText.tab, children: published ? <EvaluationsPane projectId={p.id} /> : notYet },
   ];
   const tab = (params.get('tab') as TabKey | null) ?? 'info';
 

@@ -5,6 +5,7 @@ import { groupsApi } from '../../api/groups';
 import { projectsApi } from '../../api/projects';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
+import { HomeEvaluations } from '../commendations/HomeEvaluations';
 import { errorTitle, formatHours } from './common';
 import { projectText as T } from './text';
 
@@ -100,6 +101,8 @@ export function HomeSummary() {
           )}
         />
       </Card>
+
+      <HomeEvaluations />
 
       <Flex gap={16} wrap>
         <Card size="small" title={H.groups} style={{ flex: '1 1 260px' }} extra={<Link to="/me/groups">{H.more}</Link>}>

@@ -25,13 +25,15 @@ interface Props {
   /** Told the level of the last chosen region (to validate it is county or lower). */
   onLevel?: (level: RegionLevel | undefined) => void;
   onLoadError?: () => void;
+  /** Told the chosen path as text ("广州市 / 天河区"). */
+  onLabels?: (text: string) => void;
   id?: string;
   placeholder?: string;
   allowClear?: boolean;
 }
 
 /** Lazy cascader of administrative divisions, starting inside the site's province. */
-export function RegionCascader({ siteCode, value, onChange, onLevel, onLoadError, id, placeholder, allowClear }: Props) {
+export function RegionCascader({ siteCode, value, onChange, onLevel, onLoadError, onLabels, id, placeholder, allowClear }: Props) {
   const [options, setOptions] = useState<RegionOption[]>([]);
   const [loading, setLoading] = useState(true);
   const levels = useRef(new Map<string, RegionLevel>());
@@ -86,8 +88,9 @@ export function RegionCascader({ siteCode, value, onChange, onLevel, onLoadError
       loading={loading}
       placeholder={placeholder ?? registerText.regionPlaceholder}
       allowClear={allowClear}
-      onChange={(path) => {
+      onChange={(path, chosen) => {
         const codes = (path ?? []) as string[];
+        onLabels?.((chosen ?? []).map((o) => o.label).join(' / '));
         onChange?.(codes);
         onLevel?.(codes.length ? levels.current.get(codes[codes.length - 1]!) : undefined);
       }}

@@ -1,0 +1,59 @@
+// Commendation (表彰) and evaluation (评价) calls; shapes follow src/modules/{commendations,evaluations}/routes.ts.
+import { api, request } from './client';
+import type { Page } from './types';
+
+export type CommendationLevel = 'national' | 'provincial' | 'city' | 'county' | 'group';
+
+export interface MyCommendation {
+  id: string;
+  title: string;
+  level: CommendationLevel;
+  levelName: string;
+  grantedOn: string;
+  note: string | null;
+  grantedAs: 'group' | 'authority' | 'admin';
+  groupId: string;
+  groupName: string;
+  siteCode: string;
+  createdAt: string;
+}
+
+export interface MyEvaluation {
+  projectId: string;
+  projectName: string;
+  groupId: string;
+  groupName: string;
+  siteCode: string;
+  rating: number;
+  comment: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProjectEvaluation {
+  accountId: string;
+  volunteerName: string;
+  volunteerNumber: string | null;
+  rating: number;
+  comment: string | null;
+  createdAt: string;
+  updatedAt: string;
+  editableUntil: string;
+}
+
+const enc = encodeURIComponent;
+
+export const commendationsApi = {
+  mine: (query: { page?: number; pageSize?: number } = {}) => api.get<Page<MyCommendation>>('/me/commendations', { query }),
+};
+
+export const evaluationsApi = {
+  mine: (query: { page?: number; pageSize?: number } = {}) =>
+    api.get<Page<MyEvaluation> & { averageRating: number | null }>('/me/evaluations', { query }),
+  ofProject: (projectId: string, query: { page?: number; pageSize?: number } = {}) =>
+    api.get<Page<ProjectEvaluation>>(`/projects/${enc(projectId)}/evaluations`, { query }),
+  create: (projectId: string, body: { accountId: string; rating: number; comment?: string }) =>
+    api.post<ProjectEvaluation>(`/projects/${enc(projectId)}/evaluations`, body),
+  update: (projectId: string, accountId: string, body: { rating: number; comment?: string }) =>
+    request<ProjectEvaluation>(`/projects/${enc(projectId)}/evaluations/${enc(accountId)}`, { method: 'PUT', body }),
+};
