@@ -40,6 +40,13 @@ import { scheduleRoutes } from './modules/schedules/routes.js';
 import { hourReportRoutes } from './modules/hour-reports/routes.js';
 import { hourCorrectionRoutes } from './modules/hour-corrections/routes.js';
 import { discussionRoutes } from './modules/discussions/routes.js';
+import { certificateRoutes } from './modules/certificates/routes.js';
+import { certificateVerifyRoutes } from './modules/certificates/verify-upload.js';
+import { trainingRoutes } from './modules/trainings/routes.js';
+import { volunteerCardRoutes } from './modules/volunteer-cards/routes.js';
+import { evaluationRoutes } from './modules/evaluations/routes.js';
+import { commendationRoutes } from './modules/commendations/routes.js';
+import { recordTransferRoutes } from './modules/record-transfers/routes.js';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BuildOptions {
@@ -107,6 +114,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(hourReportRoutes);
       await api.register(hourCorrectionRoutes);
       await api.register(discussionRoutes);
+      await api.register(certificateRoutes);
+      await api.register(certificateVerifyRoutes);
+      await api.register(trainingRoutes);
+      await api.register(volunteerCardRoutes);
+      await api.register(evaluationRoutes);
+      await api.register(commendationRoutes);
+      await api.register(recordTransferRoutes);
       await api.register(realnameRoutes);
       await api.register(selfServiceRoutes);
       await api.register(unitRoutes);

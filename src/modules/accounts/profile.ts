@@ -97,8 +97,11 @@ export async function updateProfile(ctx: AppContext, account: SessionAccount, pa
       await trx.updateTable('people').set({ email: patch.basic.email.trim().toLowerCase() }).where('account_id', '=', account.id).execute();
     }
     const intentions = patch.intentions;
+    // The home site is read under the person lock taken above: a record transfer that committed meanwhile has moved it.
+    const homeSite = intentions?.serviceRegionCode === undefined ? account.siteCode
+      : (await trx.selectFrom('accounts').select('site_code').where('id', '=', account.id).executeTakeFirstOrThrow()).site_code;
     if (intentions?.serviceRegionCode !== undefined &&
-      (!isServiceRegion(intentions.serviceRegionCode) || provinceCodeOf(intentions.serviceRegionCode) !== account.siteCode)) {
+      (!isServiceRegion(intentions.serviceRegionCode) || provinceCodeOf(intentions.serviceRegionCode) !== homeSite)) {
       throw bad('REGION_INVALID', TEXT.regionInvalid, 'intentions.serviceRegionCode');
     }
     if (intentions?.serviceCategories && (intentions.serviceCategories.length === 0 || intentions.serviceCategories.some((c) => !SERVICE_CATEGORY_CODES.includes(c)))) {

@@ -6,6 +6,7 @@ import { requireAccount } from '../../platform/auth-guard.js';
 import { hitWindow } from '../../platform/rate-limit.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { chinaToday, projectStatus } from '../projects/status.js';
+import { lockPersonRow } from '../accounts/person-lock.js';
 import { addPendingProjects, lockPendingProjects, movePlaces } from './counters.js';
 import { PENDING_PROJECT_LIMIT, TEXT } from './text.js';
 
@@ -57,6 +58,8 @@ export async function applyForPosition(
   const now = ctx.now();
 
   await ctx.db.transaction().execute(async (trx) => {
+    // The person first (as a record transfer does), then the site counter: a transfer never interleaves with this.
+    await lockPersonRow(trx, account.id);
     const pending = await lockPendingProjects(trx, project.site_code, account.id);
     const existing = await trx.selectFrom('enrollments').select('status')
       .where('site_code', '=', project.site_code).where('project_id', '=', project.id).where('account_id', '=', account.id)

@@ -6,7 +6,8 @@ import type { DB } from '../../platform/database/schema.js';
  * shared with the group limit (members/counters.ts), so a missing one is created with both counts taken from the
  * rows that exist. Every pending/decided change of an enrolment goes through this lock first (then the enrolment,
  * then the position), so one volunteer's parallel applications cannot pass the limit together and the lock order
- * is the same everywhere.
+ * is the same everywhere. The volunteer's own application takes the person lock (accounts/person-lock.ts) before
+ * this one, as a record transfer does, so the order is person → counter → enrolment → position.
  */
 export async function lockPendingProjects(trx: Kysely<DB>, siteCode: string, accountId: string): Promise<number> {
   await sql`

@@ -8,6 +8,7 @@ import { verifyPassword } from '../../platform/passwords.js';
 import { groupMay } from '../groups/permissions.js';
 import type { GroupLevel } from '../../platform/database/schema-groups.js';
 import { loadGroup } from './access.js';
+import { lockPersonRow } from '../accounts/person-lock.js';
 import { addActiveGroups, addMemberCount, lockActiveGroups } from './counters.js';
 import { GROUP_LIMIT, TEXT } from './text.js';
 
@@ -44,6 +45,8 @@ export async function applyToGroup(ctx: AppContext, request: FastifyRequest, gro
   const now = ctx.now();
 
   await ctx.db.transaction().execute(async (trx) => {
+    // The person first (as a record transfer does), then the site counter: a transfer never interleaves with this.
+    await lockPersonRow(trx, account.id);
     const used = await lockActiveGroups(trx, group.siteCode, account.id);
     const existing = await trx
       .selectFrom('group_members')

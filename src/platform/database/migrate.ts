@@ -16,6 +16,10 @@ import * as m0013 from './migrations/0013_schedules.js';
 import * as m0014 from './migrations/0014_hour_sources.js';
 import * as m0015 from './migrations/0015_record_disputes.js';
 import * as m0016 from './migrations/0016_project_extras.js';
+import * as m0017 from './migrations/0017_certificates.js';
+import * as m0018 from './migrations/0018_transfers_commendations.js';
+import * as m0019 from './migrations/0019_volunteer_cards.js';
+import * as m0020 from './migrations/0020_trainings.js';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -34,6 +38,10 @@ const migrations: Record<string, Migration> = {
   '0014_hour_sources': m0014,
   '0015_record_disputes': m0015,
   '0016_project_extras': m0016,
+  '0017_certificates': m0017,
+  '0018_transfers_commendations': m0018,
+  '0019_volunteer_cards': m0019,
+  '0020_trainings': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,6 +6,10 @@ import type { ServiceRecordTables } from './schema-service-records.js';
 import type { ScheduleTables } from './schema-schedules.js';
 import type { RecordDisputeTables } from './schema-record-disputes.js';
 import type { ProjectExtraTables } from './schema-project-extras.js';
+import type { CertificateTables } from './schema-certificates.js';
+import type { TrainingTables } from './schema-trainings.js';
+import type { VolunteerCardTables } from './schema-volunteer-cards.js';
+import type { TransferTables } from './schema-transfers.js';
 
 /** Timestamps: written as Date or ISO string, read as Date. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -325,7 +329,7 @@ export interface ImportRowsTable {
 }
 
 export interface DB extends GroupTables, ProjectTables, EnrollmentTables, ScheduleTables, ServiceRecordTables, RecordDisputeTables,
-  ProjectExtraTables {
+  ProjectExtraTables, CertificateTables, TrainingTables, VolunteerCardTables, TransferTables {
   sites: SitesTable;
   accounts: AccountsTable;
   account_lookups: AccountLookupsTable;
