@@ -209,7 +209,7 @@ const p = (id: string) => `/projects/${enc(id)}`;
 const anonymous = { signedOutOn401: false } as const;
 
 export const projectsApi = {
-  search: (query: ProjectSearchQuery) => api.get<Page<ProjectSummary>>('/projects', { query: { ...query }, ...anonymous }),
+  search: (query: ProjectSearchQuery) => api.get<Page<ProjectSummary> & { totalCapped: boolean }>('/projects', { query: { ...query }, ...anonymous }),
   detail: (id: string) => api.get<ProjectDetail>(p(id), anonymous),
   enrol: (id: string, positionId: string, exemptPassword?: string) =>
     api.post<{ status: 'pending' | 'enrolled' }>(`${p(id)}/enrollments`, exemptPassword ? { positionId, exemptPassword } : { positionId }),

@@ -295,7 +295,7 @@ export function ProjectSearchPage() {
 
       <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
         <Typography.Text type="secondary" data-testid="project-total">
-          {data ? T.total(data.total) : ' '}
+          {data ? T.total(data.total, data.totalCapped) : ' '}
         </Typography.Text>
         <Segmented<ProjectSort>
           value={sort}

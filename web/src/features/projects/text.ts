@@ -76,7 +76,7 @@ export const projectText = {
   reset: '重置',
   moreFilters: '更多条件',
   fewerFilters: '收起条件',
-  total: (n: number) => `共 ${n} 个项目`,
+  total: (n: number, capped?: boolean) => `共 ${capped ? '超过 ' : ''}${n} 个项目`,
   noProjects: '没有符合条件的项目',
   sorts: { newest: '最新发布', start: '开始日期', distance: '距离最近' } as Record<string, string>,
   distance: (km: number) => (km < 1 ? `${Math.round(km * 1000)} 米` : `${km.toFixed(1)} 公里`),
