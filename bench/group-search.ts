@@ -5,6 +5,9 @@
  *     [--cache-ms=N (the server's GROUP_SEARCH_CACHE_MS; 0 measures the database path alone; default: the server's own)]
  *     [--keep=true (leave the database for EXPLAIN)] [--reuse=zy_bench_groups_… (load a kept database again: no generation;
  *     --groups/--in-site must match how it was made)]
+ *     [--profile=N (with --reuse: no server and no load; N searches per combination in this process on one connection,
+ *     result cache off, the same pseudo-random searches every time, reporting that backend's CPU (/proc) and the
+ *     buffers it touched per search: comparable between runs even on a shared machine)]
  *
  * Builds a fresh database zy_bench_groups_<random> (migrations through openPostgres), generates the groups and their
  * group accounts inside PostgreSQL (INSERT … SELECT FROM generate_series, 50,000 rows a statement), starts the real
@@ -16,8 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sql } from 'kysely';
 import {
-  cpuWindow, freePort, machine, makeAgent, MiB, parseArgs, positiveInt, printTable, round, RssSampler, runLoad, startServer, stopServer,
+  cpuSeconds, cpuWindow, freePort, machine, makeAgent, MiB, parseArgs, positiveInt, printTable, round, RssSampler, runLoad, startServer, stopServer,
   summarise, type RunningServer,
 } from './lib.js';
 import { openPostgres } from '../src/platform/database/database.js';
@@ -26,7 +30,7 @@ import { childrenOf, SITES } from '../src/modules/places/divisions.js';
 import { SERVICE_CATEGORY_CODES } from '../src/modules/meta/catalog.js';
 
 const args = parseArgs({
-  groups: '1000000', 'in-site': '100000', duration: '20', warmup: '5', concurrency: '32', keep: 'false', 'cache-ms': '', reuse: '',
+  groups: '1000000', 'in-site': '100000', duration: '20', warmup: '5', concurrency: '32', keep: 'false', 'cache-ms': '', reuse: '', profile: '',
   pg: 'postgres://postgres@127.0.0.1:5432/postgres',
 });
 const TOTAL = positiveInt(args.groups, 'groups', 5_000_000);
@@ -66,7 +70,10 @@ async function cleanUp() {
 }
 process.on('SIGINT', () => void cleanUp().then(() => process.exit(130)));
 
-const rnd = (n: number) => Math.floor(Math.random() * n);
+/** Math.random, or a fixed sequence (--profile) so that runs before and after a change search the same things. */
+let random = Math.random;
+const seeded = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rnd = (n: number) => Math.floor(random() * n);
 const pick = <T>(list: T[]): T => list[rnd(list.length)]!;
 
 async function generate(url: string, sites: { code: string; count: number; regions: string[] }[]) {
@@ -155,7 +162,7 @@ interface Combo {
 }
 
 function combos(regions11: string[]): Combo[] {
-  const site = () => (Math.random() < 0.5 ? '11' : pick(SITES).code);
+  const site = () => (random() < 0.5 ? '11' : pick(SITES).code);
   const day = () => new Date(Date.now() - rnd(1800) * 86_400_000).toISOString().slice(0, 10);
   const month = () => {
     const from = day();
@@ -177,6 +184,49 @@ function combos(regions11: string[]): Combo[] {
     { name: 'national newest', query: () => '' },
     { name: 'site, page 20-100', query: () => `siteCode=${site()}&page=${20 + rnd(81)}&pageSize=20&sort=${pick(['newest', 'members', 'hours'])}` },
   ];
+}
+
+/** --profile: per combination, PostgreSQL CPU and buffers per search through searchGroups itself (no HTTP, cache off). */
+async function profile(url: string, mix: Combo[], perCombo: number) {
+  const { searchGroups } = await import('../src/modules/group-search/search.js');
+  // The query string as the route's schema would coerce it.
+  const groupSearchQuery = (query: string) => {
+    const q: Record<string, string | number> = { sort: 'newest', page: 1, pageSize: 20 };
+    for (const [k, v] of new URLSearchParams(query)) q[k] = ['page', 'pageSize', 'minMembers', 'maxMembers'].includes(k) ? Number(v) : v;
+    return q as unknown as Parameters<typeof searchGroups>[1];
+  };
+  const opened = await openPostgres(url, 1);
+  const monitor = new pg.Client({ connectionString: url });
+  await monitor.connect();
+  cleanups.push(() => monitor.end(), () => opened.close());
+  const pid = Number((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(opened.db)).rows[0]!.pid);
+  const blocks = async () => {
+    await sql`select pg_stat_force_next_flush()`.execute(opened.db);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return Number((await monitor.query('select blks_hit + blks_read as b from pg_stat_database where datname = current_database()')).rows[0].b);
+  };
+  const ctx = { db: opened.db, config: { groupSearchCacheMs: 0 }, now: () => new Date() } as unknown as Parameters<typeof searchGroups>[0];
+  const run = (c: Combo) => searchGroups(ctx, groupSearchQuery(c.query()));
+  for (const c of mix) for (let i = 0; i < 5; i++) await run(c); // warm the connection's caches
+  random = seeded(777);
+  const rows: (string | number | null)[][] = [];
+  let cpuSum = 0;
+  let bufSum = 0;
+  for (const c of mix) {
+    const b0 = await blocks();
+    const c0 = cpuSeconds(pid) ?? NaN;
+    const totals: number[] = [];
+    for (let i = 0; i < perCombo; i++) totals.push((await run(c)).total);
+    const cpu = (((cpuSeconds(pid) ?? NaN) - c0) * 1000) / perCombo;
+    const buffers = ((await blocks()) - b0) / perCombo;
+    cpuSum += cpu;
+    bufSum += buffers;
+    totals.sort((a, b) => a - b);
+    rows.push([c.name, round(cpu, 2), Math.round(buffers), totals[Math.floor(totals.length / 2)]!]);
+  }
+  rows.push(['mean of the combinations', round(cpuSum / mix.length, 2), Math.round(bufSum / mix.length), null]);
+  printTable(`PostgreSQL per search, ${perCombo} searches per combination, one connection, cache off`,
+    ['combination', 'CPU ms', 'buffers', 'median total'], rows);
 }
 
 async function main() {
@@ -215,6 +265,13 @@ async function main() {
   ];
   if (!reuse) console.log(`[2/4] generating ${TOTAL.toLocaleString('en')} groups (+ their accounts), ${SITE11.toLocaleString('en')} in site 11, ~5 % pending or rejected …`);
   const gen = reuse ? await sizeOf(dbUrl.toString()) : await generate(dbUrl.toString(), plan);
+
+  if (args.profile !== '') {
+    if (!reuse) throw new Error('--profile needs --reuse');
+    await profile(dbUrl.toString(), combos(plan[0]!.regions), positiveInt(args.profile, 'profile', 10_000));
+    await cleanUp();
+    return;
+  }
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zy-bench-groups-'));
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SERVICE_CATEGORY_CODES } from '../meta/catalog.js';
-import { MAX_RESULTS, searchGroups, TOTAL_CAP } from './search.js';
+import { MAX_RESULTS, NAME_TOTAL_CAP, searchGroups, TOTAL_CAP } from './search.js';
 
 const DATE = { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, China time (+08:00), inclusive' };
 
@@ -17,7 +17,9 @@ export async function groupSearchRoutes(fastify: FastifyInstance) {
       summary: '志愿团体搜索: approved groups by site, region, category, type, size, id, name and registration date',
       description: `Public. Only approved groups are listed. \`regionCode\` matches the region and everything inside it. ` +
         `\`name\` is a case-insensitive substring (% and _ are literal). \`total\` is exact up to ${TOTAL_CAP} (or up to the end of ` +
-        `the requested page when that is deeper); beyond that it says that many and \`totalCapped\` is true (show "${TOTAL_CAP}+"). ` +
+        `the requested page when that is deeper; ${NAME_TOTAL_CAP} when searching by name); beyond that it says that many and ` +
+        `\`totalCapped\` is true (show "${TOTAL_CAP}+"). A search whose only filter is a county or a one- or two-character name may ` +
+        'be reported capped from the database statistics, without counting, when they put it far above the cap. ' +
         `Pages past the first ${MAX_RESULTS} results are refused (400, field page, TOO_DEEP): ` +
         'narrow the filters instead. The first pages of a search may be served from a short cache, so a just-approved or ' +
         'edited group can take a few seconds to appear. Bad filters: 400 VALIDATION_FAILED with `errors` naming each field ' +

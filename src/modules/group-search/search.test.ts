@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../../../test/helper.js';
 import { seedGroup } from '../../../test/groups.js';
 import { sql } from 'kysely';
-import { TOTAL_CAP } from './search.js';
+import { NAME_TOTAL_CAP, TOTAL_CAP } from './search.js';
+import { chooseNameKeys, MAX_NAME_KEYS } from './name-keys.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -257,4 +258,94 @@ test('counts behind a full page agree with the items, whichever way they are cou
   assert.equal(await total('siteCode=11&category=community'), 1);
   assert.equal(await total('siteCode=12'), 4);
   assert.equal(await total('category=health'), 1);
+});
+
+test('long names ask for their rarest bigrams that do not come together', () => {
+  const stats = (freqs: Record<string, number>, rows = 1_000_000) => ({ of: (key: string) => freqs[key] ?? 0.0001, rows });
+  const common = { 'n:阳光': 0.065, 'n:光爱': 0.0022, 'n:爱心': 0.066, 'n:心志': 0.056, 'n:志愿': 0.86, 'n:愿团': 0.14 };
+  const keys = (name: string, freqs: Record<string, number>, rows?: number) => {
+    const chars = [...name];
+    return chooseNameKeys(name, stats(freqs, rows)).positions.map((i) => chars[i]! + chars[i + 1]!);
+  };
+  // 光爱 is rarest; 心志 (two characters away) would come with it through 爱心, 愿团 does not.
+  assert.deepEqual(keys('阳光爱心志愿团', common), ['光爱', '愿团']);
+  // A small table: the rarest key alone lets few enough rows through.
+  assert.deepEqual(keys('阳光爱心志愿团', common, 10_000), ['光爱']);
+  // Overlapping bigrams of a word are never both asked for; those sharing a digit are.
+  assert.deepEqual(keys('小橘灯', { 'n:小橘': 0.066, 'n:橘灯': 0.066 }), ['小橘']);
+  assert.deepEqual(keys('第123队', { 'n:第1': 0.34, 'n:12': 0.06, 'n:23': 0.06, 'n:3队': 0.1 }), ['12', '23', '3队']);
+  // Upper and lower case are one key; a repeated bigram is asked for once; never more than MAX_NAME_KEYS.
+  assert.deepEqual(keys('ABab', { 'n:ab': 0.5, 'n:ba': 0.5 }), ['AB']);
+  assert.ok(chooseNameKeys('一二三四五六七八九十甲乙丙丁', stats({}, 1e12)).positions.length <= MAX_NAME_KEYS);
+});
+
+test('with statistics, every long name is found whichever keys it asks for, paged and counted', async () => {
+  const names = ['同心明德志愿者协会', '同心明德服务社', '明德志愿者协会', '心明德志愿队', '第123队', '第1234队', '第12队',
+    '第231队', 'ABC志愿abc', '阳光阳光志愿团', '阳光爱心志愿团', '微光爱心志愿团'];
+  for (const [i, name] of names.entries()) {
+    await group(`L${i}`, { siteCode: '22', regionCode: '220102', name, createdAt: `2023-0${1 + (i % 9)}-1${i % 10}T08:00:00+08:00` });
+  }
+  await sql`analyze groups`.execute(t.app.ctx.db);
+  t.clock.advance(10 * 60_000); // past the cached (empty) statistics and cached searches
+  const approved = (await t.app.ctx.db.selectFrom('groups').select(['id', 'name']).where('status', '=', 'approved').execute());
+  const queries = new Set<string>();
+  for (const name of names) {
+    const chars = [...name];
+    for (let from = 0; from < chars.length; from++) for (let to = from + 3; to <= chars.length; to++) queries.add(chars.slice(from, to).join(''));
+  }
+  queries.add('abc志愿ABC').add('第12').add('上限团体10');
+  for (const query of queries) {
+    const expected = approved.filter((g) => g.name.toLowerCase().includes(query.toLowerCase())).map((g) => g.id).sort();
+    const body = (await search(`name=${encodeURIComponent(query)}&pageSize=100`)).json();
+    assert.equal(body.total, Math.min(expected.length, NAME_TOTAL_CAP), query);
+    if (expected.length <= 100) assert.deepEqual(body.items.map((i: { id: string }) => i.id).sort(), expected, query);
+  }
+  // Pages sliced from one query agree with the order, and the count stays exact below the name cap.
+  const all = (await search(`name=${encodeURIComponent('上限团体1')}&siteCode=13&pageSize=100&sort=newest`)).json();
+  assert.equal(all.total, 115); // 1, 10–19, 100–199, 1000–1003
+  assert.equal(all.items.length, 100);
+  const pages = [];
+  for (const page of [1, 2, 3, 4, 5, 6, 7]) {
+    const body = (await search(`name=${encodeURIComponent('上限团体1')}&siteCode=13&pageSize=20&page=${page}`)).json();
+    assert.deepEqual([body.total, body.totalCapped], [115, false], `page ${page}`);
+    pages.push(...body.items.map((i: { id: string }) => i.id));
+  }
+  assert.equal(pages.length, 115);
+  assert.deepEqual(pages.slice(0, 100), all.items.map((i: { id: string }) => i.id));
+  // Past the name cap: capped at NAME_TOTAL_CAP, or at the end of a deeper page.
+  const many = (await search(`name=${encodeURIComponent('上限团体')}`)).json();
+  assert.deepEqual([many.total, many.totalCapped, many.items.length], [NAME_TOTAL_CAP, true, 20]);
+  const deep = (await search(`name=${encodeURIComponent('上限团体')}&pageSize=100&page=3`)).json();
+  assert.deepEqual([deep.total, deep.totalCapped, deep.items.length], [300, true, 100]);
+  const short = (await search(`name=${encodeURIComponent('限团')}&siteCode=13&pageSize=100&page=11`)).json(); // a two-character name
+  assert.deepEqual([short.total, short.totalCapped, short.items.length], [TOTAL_CAP + 4, false, 4]);
+});
+
+test('a county the statistics put far above the cap is reported capped without counting; filtered or short, it is counted', async () => {
+  const db = t.app.ctx.db;
+  const template = await db.selectFrom('groups').selectAll().where('id', '=', ids.L0!).executeTakeFirstOrThrow();
+  const columns = Object.keys(template).filter((c) => !['id', 'account_id', 'name', 'region_code', 'search_keys', 'member_count'].includes(c));
+  const bulk = 5 * TOTAL_CAP + 200;
+  await sql`insert into accounts (id, type, site_code, username, display_name, password_hash, password_changed_at, status, created_at, updated_at)
+    select gen_random_uuid(), 'group', '22', 'bulk_' || i, 'b' || i, 'x', now(), 'active', now(), now() from generate_series(1, ${bulk}::int) as i`.execute(db);
+  await sql`insert into groups (id, account_id, name, region_code, member_count, ${sql.raw(columns.join(', '))})
+    select gen_random_uuid(), a.id, '批量团体' || a.username, '220104', case when a.username = 'bulk_1' then 99 else 1 end, ${sql.raw(columns.map((c) => `t.${c}`).join(', '))}
+    from accounts a cross join groups t where a.username like 'bulk\_%' and t.id = ${ids.L0!}`.execute(db);
+  await sql`analyze groups`.execute(db);
+  t.clock.advance(10 * 60_000);
+  const county = (await search('regionCode=220104')).json();
+  assert.deepEqual([county.total, county.totalCapped, county.items.length], [TOTAL_CAP, true, 20]);
+  const narrow = (await search('regionCode=220104&minMembers=50')).json(); // two filters: counted, exactly
+  assert.deepEqual([narrow.total, narrow.totalCapped], [1, false]);
+  // The statistics, not a count, said so: when most of the county goes before they are refreshed, its first page
+  // still says "more than 1,000" (documented in docs/decisions.md); a short page or one past the end says exactly.
+  await db.updateTable('groups').set({ status: 'rejected' }).where('region_code', '=', '220104').where('member_count', '=', 1)
+    .where('name', 'not in', Array.from({ length: 29 }, (_, i) => `批量团体bulk_${i + 2}`)).execute();
+  t.clock.advance(t.config.groupSearchCacheMs);
+  const stale = (await search('regionCode=220104')).json();
+  assert.deepEqual([stale.total, stale.totalCapped, stale.items.length], [TOTAL_CAP, true, 20]);
+  const second = (await search('regionCode=220104&page=2')).json();
+  assert.deepEqual([second.total, second.totalCapped, second.items.length], [30, false, 10]);
+  const past = (await search('regionCode=220104&pageSize=100&page=2')).json();
+  assert.deepEqual([past.total, past.totalCapped, past.items.length], [30, false, 0]);
 });
