@@ -20,6 +20,7 @@ import * as m0017 from './migrations/0017_certificates.js';
 import * as m0018 from './migrations/0018_transfers_commendations.js';
 import * as m0019 from './migrations/0019_volunteer_cards.js';
 import * as m0020 from './migrations/0020_trainings.js';
+import * as m0021 from './migrations/0021_project_search.js';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0018_transfers_commendations': m0018,
   '0019_volunteer_cards': m0019,
   '0020_trainings': m0020,
+  '0021_project_search': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

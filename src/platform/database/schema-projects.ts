@@ -38,6 +38,9 @@ export interface ProjectsTable {
   total_quota: number;
   enrolled_count: Defaulted<number>;
   total_hours: ColumnType<string, string | number | undefined, string | number>;
+  /** Generated (migration 0021): search keys of name, category, site and region; the days as an int4range of YYYYMMDD. */
+  search_keys: ColumnType<string[], never, never>;
+  day_span: ColumnType<string, never, never>;
 }
 
 export interface PositionsTable {
