@@ -1,6 +1,6 @@
 /**
  * Certificate benchmark (志愿服务证明): a volunteer with effective hours in 200 projects of 10 groups asks for the
- * platform certificate, again and again.
+ * platform certificate, again and again. The volunteer has also completed 20 trainings (listed after the hours).
  *
  *   npx tsx bench/certificate.ts [--projects=200] [--rounds=40] [--pg=postgres://postgres@127.0.0.1:5432/postgres]
  *
@@ -63,6 +63,18 @@ try {
     const res = await asUser(app, cookie, { method: 'POST', url: `/api/v1/projects/${id}/hours`, payload: { records } });
     if (res.statusCode !== 201) throw new Error(`${res.statusCode} ${res.body}`);
     void group;
+  }
+  // Twenty completed trainings (courses and passed exams), listed after the hours table.
+  const { uuidv7 } = await import('../src/platform/ids.js');
+  for (let i = 0; i < 20; i++) {
+    const exam = i % 2 === 1;
+    const id = uuidv7();
+    await db.insertInto('trainings').values({
+      site_code: '11', id, kind: exam ? 'exam' : 'course', group_id: null, provider_name: '北京市志愿服务信息平台', title: `志愿者应急救护知识${exam ? '考试' : '课程'}第${i + 1}期`,
+      page_count: exam ? 0 : 3, question_count: exam ? 10 : null, time_limit_minutes: exam ? 30 : null, pass_mark: exam ? 60 : null,
+      max_attempts: exam ? 3 : null, retake_after_hours: exam ? 24 : null, created_by: accountId, created_at: new Date(), updated_at: new Date(),
+    }).execute();
+    await db.insertInto('training_completions').values({ site_code: '11', training_id: id, account_id: accountId, completed_at: new Date(Date.now() - i * 86_400_000), score: exam ? 70 + i : null }).execute();
   }
   const recordCount = (await db.selectFrom('service_records').select(db.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n;
   console.log(`generated ${PROJECTS} projects, ${recordCount} records in ${Date.now() - started} ms`);
@@ -139,7 +151,7 @@ try {
       ['  CMS signature', round(g.p50), round(g.p95), round(g.max)],
       ['first download (font parse)', round(cold.ms), null, null],
     ]);
-  console.log(`PDF size: ${size} bytes (${round(size / 1024)} KB), ${row.projects.length} table rows`);
+  console.log(`PDF size: ${size} bytes (${round(size / 1024)} KB), ${row.projects.length} table rows, ${row.volunteer.trainings?.length ?? 0} trainings`);
   console.log(JSON.stringify({ bench: 'certificate', projects: PROJECTS, records: Number(recordCount), postP95: round(sp.p95), getP50: round(sg.p50), getP95: round(sg.p95), getCpuP95: round(sgc.p95), renderP95: round(r.p95), signP95: round(g.p95), coldMs: round(cold.ms), bytes: size }));
 } finally {
   await t.close();

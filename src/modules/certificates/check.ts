@@ -43,6 +43,10 @@ export async function checkCertificate(ctx: AppContext, input: string) {
     volunteerName: maskName(row.volunteer.name), volunteerNumber: row.volunteer.volunteerNumber,
     totalHours: Number(row.total_hours), issuedAt: new Date(row.issued_at).toISOString(), issuer: row.issuer.name,
     projects: row.projects.map((p) => ({ name: p.name, organiser: p.organiser, from: p.from, to: p.to, hours: p.hours })),
+    // Only platform certificates issued since trainings are listed carry them.
+    ...(row.volunteer.trainings
+      ? { trainings: row.volunteer.trainings.map((tr) => ({ kind: tr.kind, title: tr.title, provider: tr.provider, completedOn: tr.completedOn, score: tr.score })) }
+      : {}),
   };
 }
 

@@ -21,9 +21,10 @@ export interface CertificateRow {
 /** A stored certificate row as the PDF prints it. */
 export function contentOf(ctx: AppContext, row: CertificateRow): CertificateContent {
   const issuedAt = new Date(row.issued_at);
+  const { trainings = [], ...volunteer } = row.volunteer;
   return {
-    number: row.number, kind: row.kind, issuedAt, issueDate: chinaToday(issuedAt), volunteer: row.volunteer, issuer: row.issuer,
-    totalHours: Number(row.total_hours), projects: row.projects, checkUrl: checkUrlOf(ctx, row.number),
+    number: row.number, kind: row.kind, issuedAt, issueDate: chinaToday(issuedAt), volunteer, issuer: row.issuer,
+    totalHours: Number(row.total_hours), projects: row.projects, trainings, checkUrl: checkUrlOf(ctx, row.number),
   };
 }
 

@@ -1,10 +1,12 @@
 import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
+import type { DB } from '../../platform/database/schema.js';
 import { requireAccount } from '../../platform/auth-guard.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { audit } from '../../platform/audit.js';
 import { publicBaseUrl } from '../../platform/config.js';
-import type { CertificateIssuer, CertificateProjectRow, CertificateVolunteer } from '../../platform/database/schema-certificates.js';
+import type { CertificateIssuer, CertificateProjectRow, CertificateTrainingRow, CertificateVolunteer } from '../../platform/database/schema-certificates.js';
 import { lockVolunteers } from '../service-records/totals.js';
 import { chinaToday } from '../projects/status.js';
 import { newCertificateNumber } from './number.js';
@@ -86,6 +88,10 @@ export async function issueCertificate(ctx: AppContext, request: FastifyRequest,
       .map(({ cents, ...p }) => ({ ...p, hours: cents / 100 }));
     const totalHours = [...byProject.values()].reduce((sum, p) => sum + p.cents, 0) / 100;
 
+    // A platform certificate covers the whole record, so it also lists the trainings completed so far (issue 6 §4);
+    // a project certificate speaks for one project's group only. Trainings never revoke a certificate.
+    const snapshot: CertificateVolunteer = project ? volunteer : { ...volunteer, trainings: await completedTrainings(trx, account.id) };
+
     const issueDate = chinaToday(now);
     let number = '';
     for (let attempt = 0; ; attempt++) {
@@ -93,7 +99,7 @@ export async function issueCertificate(ctx: AppContext, request: FastifyRequest,
       const inserted = await trx.insertInto('certificates').values({
         number, account_id: account.id, site_code: person.site_code, kind: project ? 'project' : 'platform',
         project_site_code: project?.site_code ?? null, project_id: project?.id ?? null, issuer_group_id: project?.group_id ?? null,
-        issuer: JSON.stringify(issuer), volunteer: JSON.stringify(volunteer), total_hours: totalHours, projects: JSON.stringify(projects),
+        issuer: JSON.stringify(issuer), volunteer: JSON.stringify(snapshot), total_hours: totalHours, projects: JSON.stringify(projects),
         record_count: rows.length, issued_at: now,
       }).onConflict((oc) => oc.column('number').doNothing()).returning('number').executeTakeFirst();
       if (inserted) break;
@@ -111,4 +117,16 @@ export async function issueCertificate(ctx: AppContext, request: FastifyRequest,
   });
 
   return { number: issued.number, downloadUrl: downloadUrlOf(issued.number) };
+}
+
+/** The volunteer's completed trainings (attended offline trainings, completed courses, passed exams), oldest first. */
+async function completedTrainings(trx: Kysely<DB>, accountId: string): Promise<CertificateTrainingRow[]> {
+  const rows = await trx.selectFrom('training_completions as c')
+    .innerJoin('trainings as t', (j) => j.onRef('t.site_code', '=', 'c.site_code').onRef('t.id', '=', 'c.training_id'))
+    .select(['t.id', 't.kind', 't.title', 't.provider_name', 'c.completed_at', 'c.score'])
+    .where('c.account_id', '=', accountId).orderBy('c.completed_at').orderBy('t.id').execute();
+  return rows.map((r) => ({
+    trainingId: r.id, kind: r.kind, title: r.title, provider: r.provider_name, completedOn: chinaToday(new Date(r.completed_at)),
+    score: r.kind === 'exam' ? r.score : null,
+  }));
 }

@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import type * as fontkit from 'fontkit';
 import { cjkFont as sharedCjkFont } from '../../platform/fonts.js';
 import QRCode from 'qrcode';
-import type { CertificateIssuer, CertificateKind, CertificateProjectRow, CertificateVolunteer } from '../../platform/database/schema-certificates.js';
+import type { CertificateIssuer, CertificateKind, CertificateProjectRow, CertificateTrainingRow, CertificateVolunteer } from '../../platform/database/schema-certificates.js';
 import { PDF_TEXT } from './text.js';
 
 /** Everything a certificate PDF says: the stored snapshot plus where it can be checked. */
@@ -16,6 +16,8 @@ export interface CertificateContent {
   issuer: CertificateIssuer;
   totalHours: number;
   projects: CertificateProjectRow[];
+  /** Completed trainings, listed after the hours (platform certificates; none otherwise). */
+  trainings?: CertificateTrainingRow[];
   checkUrl: string;
 }
 
@@ -63,6 +65,7 @@ const GREY = '#666666';
 const ROW = 18;
 const FOOTER = 64;
 const COLUMNS = [28, 118, 167, 100.28, 58];
+const TRAINING_COLUMNS = [28, 70, 58, 157, 100.28, 58];
 
 const hours = (h: number) => (Math.round(h * 100) / 100).toString();
 const chineseDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
@@ -111,18 +114,18 @@ export async function renderCertificatePdf(c: CertificateContent): Promise<Buffe
     const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - 3 - w : 3;
     doc.text(t, x + dx, y + (ROW - size) / 2 - 1.5, { lineBreak: false });
   };
-  const tableHeader = (y: number) => {
+  const tableHeader = (y: number, titles: readonly string[] = PDF_TEXT.columns, columns = COLUMNS) => {
     doc.save().rect(MARGIN, y, contentWidth, ROW).fill('#f3e6e6').restore();
     doc.fillColor(INK);
     let x = MARGIN;
-    PDF_TEXT.columns.forEach((title, i) => { cell(title, x, y, COLUMNS[i], 'center', 8.5); x += COLUMNS[i]; });
+    titles.forEach((title, i) => { cell(title, x, y, columns[i], 'center', 8.5); x += columns[i]; });
     return y + ROW;
   };
-  const rowLines = (top: number, bottom: number) => {
+  const rowLines = (top: number, bottom: number, columns = COLUMNS) => {
     doc.save().lineWidth(0.5).strokeColor('#b9a3a3');
     doc.rect(MARGIN, top, contentWidth, bottom - top).stroke();
     let x = MARGIN;
-    for (const w of COLUMNS.slice(0, -1)) { x += w; doc.moveTo(x, top).lineTo(x, bottom); }
+    for (const w of columns.slice(0, -1)) { x += w; doc.moveTo(x, top).lineTo(x, bottom); }
     for (let y = top + ROW; y < bottom - 0.1; y += ROW) doc.moveTo(MARGIN, y).lineTo(MARGIN + contentWidth, y);
     doc.stroke().restore();
   };
@@ -165,6 +168,30 @@ export async function renderCertificatePdf(c: CertificateContent): Promise<Buffe
   y += ROW;
   doc.save().lineWidth(0.5).strokeColor('#b9a3a3').rect(MARGIN, y - ROW, contentWidth, ROW).stroke().restore();
   rowLines(top, y - ROW);
+
+  const trainings = c.trainings ?? [];
+  if (trainings.length > 0) {
+    // A heading, the column titles and at least one row stay together.
+    if (y + 36 + 2 * ROW > bottomLimit) { doc.addPage(); frame(); y = MARGIN - 14; }
+    doc.fillColor(INK).fontSize(11.5).text(PDF_TEXT.trainingsHeading(trainings.length), MARGIN + 23, y + 14, { lineBreak: false });
+    y = tableHeader(y + 36, PDF_TEXT.trainingColumns, TRAINING_COLUMNS);
+    top = y - ROW;
+    trainings.forEach((r, i) => {
+      if (y + ROW > bottomLimit) {
+        rowLines(top, y, TRAINING_COLUMNS);
+        doc.addPage();
+        frame();
+        y = tableHeader(MARGIN, PDF_TEXT.trainingColumns, TRAINING_COLUMNS);
+        top = MARGIN;
+      }
+      let x = MARGIN;
+      const values = [String(i + 1), r.completedOn, PDF_TEXT.trainingKinds[r.kind], r.title, r.provider, r.score === null ? '—' : `${r.score} 分`];
+      const aligns = ['center', 'center', 'center', 'left', 'left', 'right'] as const;
+      values.forEach((value, k) => { cell(value, x, y, TRAINING_COLUMNS[k], aligns[k]); x += TRAINING_COLUMNS[k]; });
+      y += ROW;
+    });
+    rowLines(top, y, TRAINING_COLUMNS);
+  }
 
   // The closing block (issuer, QR, notes) stays together on one page.
   const closingHeight = 200;

@@ -76,6 +76,10 @@ export async function certificateRoutes(fastify: FastifyInstance) {
           number: Type.String(), kind: Kind, volunteerName: Type.String(), volunteerNumber: Type.String(), totalHours: Type.Number(),
           issuedAt: Type.String(), issuer: Type.String(),
           projects: Type.Array(Type.Object({ name: Type.String(), organiser: Type.String(), from: Type.String(), to: Type.String(), hours: Type.Number() })),
+          trainings: Type.Optional(Type.Array(Type.Object({
+            kind: Type.Union([Type.Literal('offline'), Type.Literal('course'), Type.Literal('exam')]), title: Type.String(), provider: Type.String(),
+            completedOn: Type.String({ description: 'YYYY-MM-DD, China time' }), score: Type.Union([Type.Integer(), Type.Null()], { description: 'exams: best score in percent' }),
+          }), { description: 'platform certificates only: completed offline trainings, courses and passed exams at issue, oldest first' })),
         }),
       },
     },

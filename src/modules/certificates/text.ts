@@ -23,6 +23,9 @@ export const PDF_TEXT = {
     taiwan_permit: '台湾居民来往大陆通行证',
   } as Record<string, string>,
   columns: ['序号', '服务时间', '服务内容（项目名称）', '组织单位', '时长（小时）'],
+  trainingsHeading: (n: number) => `另，该志愿者已完成志愿服务培训 ${n} 项：`,
+  trainingColumns: ['序号', '完成日期', '类型', '培训名称', '举办单位', '考试成绩'],
+  trainingKinds: { offline: '线下培训', course: '在线课程', exam: '在线考试' } as Record<'offline' | 'course' | 'exam', string>,
   closing: '特此证明。',
   notes: (checkUrl: string) => [
     '说明：1. 本证明依据《志愿服务条例》和《志愿服务记录与证明出具办法（试行）》出具，仅记载已生效的志愿服务时长。',

@@ -10,8 +10,26 @@ export type CertificateKind = 'platform' | 'project';
 /** Who issued a certificate, as printed on it. */
 export interface CertificateIssuer { name: string; personInCharge: string; contact: string }
 
-/** The volunteer as printed on the certificate: the ID number only masked. */
-export interface CertificateVolunteer { name: string; idType: string; idNumberMasked: string; volunteerNumber: string }
+/**
+ * The volunteer as printed on the certificate: the ID number only masked. trainings: on a platform certificate,
+ * the trainings the volunteer had completed at issue, oldest first (absent on project certificates and on those
+ * issued before trainings were listed).
+ */
+export interface CertificateVolunteer {
+  name: string; idType: string; idNumberMasked: string; volunteerNumber: string; trainings?: CertificateTrainingRow[];
+}
+
+/** A completed training as listed on a platform certificate: an attended offline training, a course, a passed exam. */
+export interface CertificateTrainingRow {
+  trainingId: string;
+  kind: 'offline' | 'course' | 'exam';
+  title: string;
+  provider: string;
+  /** 'YYYY-MM-DD' China time. */
+  completedOn: string;
+  /** Best score in percent, exams only. */
+  score: number | null;
+}
 
 /** One row of the certificate's table: a project's effective hours. */
 export interface CertificateProjectRow {
