@@ -18,6 +18,32 @@ export interface MyCommendation {
   createdAt: string;
 }
 
+/** A row of GET /groups/{id}/commendations (full names: the group and its authorities only). */
+export interface GroupCommendation {
+  id: string;
+  accountId: string;
+  volunteerName: string;
+  volunteerNumber: string | null;
+  title: string;
+  level: CommendationLevel;
+  levelName: string;
+  grantedOn: string;
+  note: string | null;
+  grantedAs: 'group' | 'authority' | 'admin';
+  status: 'active' | 'revoked';
+  revokedAt: string | null;
+  revokedReason: string | null;
+  createdAt: string;
+}
+
+export interface GrantCommendation {
+  accountId: string;
+  title: string;
+  level: CommendationLevel;
+  grantedOn: string;
+  note?: string;
+}
+
 export interface MyEvaluation {
   projectId: string;
   projectName: string;
@@ -45,6 +71,11 @@ const enc = encodeURIComponent;
 
 export const commendationsApi = {
   mine: (query: { page?: number; pageSize?: number } = {}) => api.get<Page<MyCommendation>>('/me/commendations', { query }),
+  ofGroup: (groupId: string, query: { status?: 'active' | 'revoked'; page?: number; pageSize?: number } = {}) =>
+    api.get<Page<GroupCommendation>>(`/groups/${enc(groupId)}/commendations`, { query }),
+  grant: (groupId: string, body: GrantCommendation) =>
+    api.post<{ id: string; status: 'active' }>(`/groups/${enc(groupId)}/commendations`, body),
+  revoke: (id: string, reason: string) => request<void>(`/commendations/${enc(id)}`, { method: 'DELETE', body: { reason } }),
 };
 
 export const evaluationsApi = {

@@ -335,4 +335,16 @@ export const consoleApi = {
     api.get<Page<HourCorrection>>(`/groups/${enc(groupId)}/hour-corrections`, { query }),
   decideCorrection: (correctionId: string, body: { decision: 'accept' | 'reject'; reason?: string }) =>
     api.post<unknown>(`/hour-corrections/${enc(correctionId)}/decision`, body),
+
+  // Discussions (讨论): the organising group's DELETE hides a post from the board.
+  discussions: (id: string, query: { page?: number; pageSize?: number }) => api.get<Page<ConsoleDiscussion>>(`${p(id)}/discussions`, { query }),
+  hideDiscussion: (discussionId: string) => api.delete(`/discussions/${enc(discussionId)}`),
 };
+
+export interface ConsoleDiscussion {
+  id: string;
+  body: string;
+  authorType: 'person' | 'group';
+  authorName: string;
+  createdAt: string;
+}

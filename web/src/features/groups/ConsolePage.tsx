@@ -17,11 +17,13 @@ import { InfoTab } from './console/InfoTab';
 import { MembersTab } from './console/MembersTab';
 import { ProjectsTab } from '../projects-console/ProjectsTab';
 import { GroupTrainingsTab } from '../trainings/GroupTrainingsTab';
+import { GroupCommendationsTab } from '../commendations/GroupCommendationsTab';
+import { groupCommendationText } from '../commendations/text';
 import { trainingConsoleText } from '../trainings/text';
 import { pc } from '../projects-console/text';
 import { actingRoleText, groupText, levelActionText } from './text';
 
-type TabKey = 'info' | 'projects' | 'members' | 'acting' | 'complaints' | 'board' | 'trainings';
+type TabKey = 'info' | 'projects' | 'members' | 'acting' | 'complaints' | 'board' | 'trainings' | 'commendations';
 
 /** /console: the group's own management pages, for its account or a person in its group space. */
 export function ConsolePage() {
@@ -69,6 +71,8 @@ export function ConsolePage() {
     { key: 'members', label: groupText.tabMembers, children: canMembers ? <MembersTab groupId={g.id} /> : locked },
     // Trainings go with managing members (src/modules/trainings/access.ts).
     { key: 'trainings', label: trainingConsoleText.tab, children: canMembers ? <GroupTrainingsTab groupId={g.id} /> : locked },
+    // So do commendations (src/modules/commendations/access.ts).
+    { key: 'commendations', label: groupCommendationText.tab, children: canMembers ? <GroupCommendationsTab groupId={g.id} /> : locked },
     ...(canActing
       ? [{ key: 'acting', label: groupText.tabActing, children: <ActingTab groupId={g.id} role={cg.role} /> }]
       : []),

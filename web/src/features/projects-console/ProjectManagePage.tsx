@@ -6,6 +6,7 @@ import { useLoad } from '../../shared/useLoad';
 import { EvaluationsPane } from '../commendations/EvaluationsPane';
 import { evaluationPaneText } from '../commendations/text';
 import { AttendancePane } from './AttendancePane';
+import { DiscussionsPane } from './DiscussionsPane';
 import { LoadError, StatusTag } from './common';
 import { EnrollmentsPane } from './EnrollmentsPane';
 import { HoursPane } from './HoursPane';
@@ -14,7 +15,7 @@ import { ReportsPane } from './ReportsPane';
 import { ShiftsPane } from './ShiftsPane';
 import { pc, projectStatusText } from './text';
 
-type TabKey = 'info' | 'enrollments' | 'shifts' | 'attendance' | 'hours' | 'reports' | 'evaluations';
+type TabKey = 'info' | 'enrollments' | 'shifts' | 'attendance' | 'hours' | 'reports' | 'evaluations' | 'discussions';
 const PUBLISHED = new Set(['recruiting', 'in_progress', 'finished']);
 
 /** /console/projects/:id: the group manages one project — details, enrolments, shifts, attendance, hours, reports. */
@@ -51,6 +52,8 @@ export function ProjectManagePage() {
     { key: 'hours', label: pc.tabHours, children: <HoursPane project={p} /> },
     { key: 'reports', label: pc.tabReports, children: <ReportsPane project={p} /> },
     { key: 'evaluations', label: evaluationPaneText.tab, children: published ? <EvaluationsPane projectId={p.id} /> : notYet },
+    // The board is public once published (cancelled projects keep theirs).
+    { key: 'discussions', label: pc.tabDiscussions, children: published || p.status === 'cancelled' ? <DiscussionsPane project={p} /> : notYet },
   ];
   const tab = (params.get('tab') as TabKey | null) ?? 'info';
 
