@@ -27,6 +27,8 @@ test('a bad value names the variable', () => {
     [{ REALNAME_PROVIDER: 'http', REALNAME_URL: 'https://cloudauth.aliyuncs.com/' }, 'REALNAME_ACCESS_KEY_ID'],
     [{ REALNAME_PROVIDER: 'http', REALNAME_URL: 'https://cloudauth.aliyuncs.com/', REALNAME_ACCESS_KEY_ID: 'LTAI1' }, 'REALNAME_ACCESS_KEY_SECRET'],
     [{ SESSION_IDLE_MINUTES: '0' }, 'SESSION_IDLE_MINUTES'],
+    [{ PROJECT_SEARCH_CACHE_MS: '-1' }, 'PROJECT_SEARCH_CACHE_MS'],
+    [{ PROJECT_SEARCH_CACHE_MS: '3s' }, 'PROJECT_SEARCH_CACHE_MS'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.startsWith(variable), JSON.stringify(env));

@@ -49,6 +49,8 @@ export interface Config {
   smsAddressHourlyLimit: number;
   /** How long the first pages of a public group search are kept in memory; 0 = off. */
   groupSearchCacheMs: number;
+  /** How long the first pages of the public project search (GET /projects) are kept in memory; 0 = off. */
+  projectSearchCacheMs: number;
   /**
    * The platform certificate that signs certificate PDFs (志愿服务证明): a PKCS#12 file and its password. Required in
    * production; null in development means "generate a self-signed one in DATA_DIR".
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginAddressFailureLimit: int(env, 'LOGIN_ADDRESS_FAILURE_LIMIT', 300, 10, 1_000_000),
     smsAddressHourlyLimit: int(env, 'SMS_ADDRESS_HOURLY_LIMIT', 100, 1, 1_000_000),
     groupSearchCacheMs: int(env, 'GROUP_SEARCH_CACHE_MS', 3_000, 0, 600_000),
+    projectSearchCacheMs: int(env, 'PROJECT_SEARCH_CACHE_MS', 3_000, 0, 600_000),
     certSigningP12,
     certSigningPassword: env.CERT_SIGNING_PASSWORD ?? '',
     certIssuerPerson: env.CERT_ISSUER_PERSON?.trim() || null,

@@ -6,6 +6,7 @@ import { fullName, getRegion, getSite, provinceCodeOf } from '../places/division
 import { regionPrefix } from '../groups/jurisdiction.js';
 import { chooseNameKeys, keyFrequencies } from './name-keys.js';
 import { TEXT } from './text.js';
+import { createResultCache, perContext } from '../../platform/result-cache.js';
 
 export interface GroupSearchQuery {
   siteCode?: string;
@@ -62,34 +63,19 @@ const escapeLike = (value: string) => value.replace(/[\\%_]/g, '\\$&');
  * First pages of recent searches, kept for config.groupSearchCacheMs: the public listing may lag a few seconds behind approvals and
  * edits, and the common searches (a site's newest groups, the national list, a county) are asked many times a second.
  * One cache per server (per AppContext), at most CACHE_ENTRIES searches, least recently used dropped first; 0 turns it
- * off (GROUP_SEARCH_CACHE_MS, config.groupSearchCacheMs).
+ * off (GROUP_SEARCH_CACHE_MS, config.groupSearchCacheMs). Concurrent identical searches share one database round; a
+ * failed one is not kept (src/platform/result-cache.ts).
  */
 const CACHE_ENTRIES = 2_000;
 type SearchResult = Awaited<ReturnType<typeof runSearch>>;
-const caches = new WeakMap<AppContext, Map<string, { at: number; result: Promise<SearchResult> }>>();
+const cacheOf = perContext((ctx: AppContext) =>
+  createResultCache<SearchResult>({ ttlMs: ctx.config.groupSearchCacheMs, entries: CACHE_ENTRIES, now: () => ctx.now().getTime() }));
 
 export async function searchGroups(ctx: AppContext, q: GroupSearchQuery): Promise<SearchResult> {
-  const ttl = ctx.config.groupSearchCacheMs;
-  if (ttl === 0 || q.page > CACHED_PAGES) return runSearch(ctx, q);
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new Map()));
+  if (ctx.config.groupSearchCacheMs === 0 || q.page > CACHED_PAGES) return runSearch(ctx, q);
   const key = JSON.stringify([q.siteCode, q.regionCode, q.category, q.type, q.minMembers, q.maxMembers, q.id, q.name?.trim() || null,
     q.registeredFrom, q.registeredTo, q.sort, q.page, q.pageSize]);
-  const now = ctx.now().getTime();
-  const hit = cache.get(key);
-  cache.delete(key);
-  if (hit && now - hit.at >= 0 && now - hit.at < ttl) {
-    cache.set(key, hit); // most recently used last
-    return hit.result;
-  }
-  // Concurrent identical searches share one database round; a failed one is not kept.
-  const result = runSearch(ctx, q);
-  cache.set(key, { at: now, result });
-  result.catch(() => {
-    if (cache.get(key)?.result === result) cache.delete(key);
-  });
-  while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  return result;
+  return cacheOf(ctx).get(key, () => runSearch(ctx, q));
 }
 
 /** Only the first pages are cached: deeper pages are rarely asked twice. */

@@ -6,7 +6,7 @@ import { publishProject } from './publish.js';
 import { projectDetail } from './detail.js';
 import { reviewProject } from './review.js';
 import { cancelProject, editProject } from './edit.js';
-import { groupProjects, SEARCH_TOTAL_CAP, searchProjects } from './search.js';
+import { groupProjects, SEARCH_TOTAL_CAP, searchPublicProjects } from './search.js';
 import { COVER_TEXT, SERVICE_TARGET_CODES } from './text.js';
 import { AppError } from '../../platform/errors.js';
 import { COVER_UPLOAD_TYPES, COVER_WIDTH, MAX_COVER_BYTES, MAX_COVER_PIXELS, readCover, removeCover, setCover } from './cover.js';
@@ -111,7 +111,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
       }, { additionalProperties: false }),
       response: { 200: SEARCH_PAGE },
     },
-  }, async (request) => searchProjects(ctx, request.query));
+  }, async (request) => searchPublicProjects(ctx, request.query));
 
   app.get('/projects/:id', {
     schema: {

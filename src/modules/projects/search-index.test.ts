@@ -11,7 +11,8 @@ import { dayFrom, publish } from './test-support.js';
 let t: TestApp;
 let template: string;
 before(async () => {
-  t = await createTestApp();
+  // These tests check the queries: rows change by SQL between searches, so the result cache (search-cache.test.ts) is off.
+  t = await createTestApp({ projectSearchCacheMs: 0 });
   const bj = await (await seedGroup(t.app, { level: 'intermediate' })).signIn();
   template = (await publish(t.app, bj, { name: '模板项目', startDate: dayFrom(t.app, 1), endDate: dayFrom(t.app, 2) })).id;
 });

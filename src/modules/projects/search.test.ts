@@ -9,7 +9,8 @@ let t: TestApp;
 const ids: Record<string, string> = {};
 let center: string, tongzhou: string, noPoint: string, shanghai: string;
 before(async () => {
-  t = await createTestApp();
+  // These tests check the queries: rows change by SQL between searches, so the result cache (search-cache.test.ts) is off.
+  t = await createTestApp({ projectSearchCacheMs: 0 });
   const bj = await (await seedGroup(t.app, { level: 'intermediate' })).signIn();
   const sh = await (await seedGroup(t.app, { siteCode: '31', regionCode: '310101', level: 'intermediate' })).signIn();
   const basic = await (await seedGroup(t.app, { level: 'basic' })).signIn();

@@ -10,6 +10,7 @@ import { regionPrefix } from '../groups/jurisdiction.js';
 import { relationToProject } from './detail.js';
 import { chinaToday, isDate, projectStatus, type ProjectStatus } from './status.js';
 import { TEXT } from './text.js';
+import { createResultCache, perContext } from '../../platform/result-cache.js';
 
 export interface ProjectSearchQuery {
   siteCode?: string;
@@ -90,6 +91,25 @@ function namePieces(name: string, freqs: Map<string, number>): string[] {
 
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' day. */
 const epochDay = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+
+/**
+ * The public list (GET /projects): first pages of recent searches, kept for config.projectSearchCacheMs (PROJECT_SEARCH_CACHE_MS,
+ * default 3 s, 0 = off), as group search does: the list may lag that long behind publication and edits (docs/decisions.md),
+ * and the common searches (a site, a county, a category, the national list) are asked many times a second. The answer
+ * depends only on the query and the day, never on who asks; a group's own list (groupProjects) is never cached.
+ */
+const CACHE_ENTRIES = 2_000;
+const CACHED_PAGES = 3;
+type SearchPage = Awaited<ReturnType<typeof searchProjects>>;
+const cacheOf = perContext((ctx: AppContext) =>
+  createResultCache<SearchPage>({ ttlMs: ctx.config.projectSearchCacheMs, entries: CACHE_ENTRIES, now: () => ctx.now().getTime() }));
+
+export async function searchPublicProjects(ctx: AppContext, q: ProjectSearchQuery): Promise<SearchPage> {
+  if (ctx.config.projectSearchCacheMs === 0 || q.page > CACHED_PAGES) return searchProjects(ctx, q);
+  const key = JSON.stringify([q.siteCode, q.regionCode, q.category, q.status, q.enrollmentScope, q.serviceTarget, q.minQuota, q.maxQuota,
+    q.id, q.name?.trim() || null, q.from, q.to, q.near, q.radiusKm, q.sort, q.page, q.pageSize]);
+  return cacheOf(ctx).get(key, () => searchProjects(ctx, q));
+}
 
 /**
  * 项目搜索: published projects (and cancelled ones when asked for) by every api.md filter. `near` keeps projects within
