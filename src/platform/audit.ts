@@ -13,7 +13,8 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-const auditRow = (entry: AuditEntry, at: Date) => ({
+/** The row audit() inserts; for callers that write it inside a larger statement (a data-modifying CTE). */
+export const auditRow = (entry: AuditEntry, at: Date) => ({
   id: uuidv7(at.getTime()),
   at,
   actor_id: entry.actor?.id ?? null,

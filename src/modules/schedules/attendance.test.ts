@@ -61,6 +61,33 @@ test('check in then check out by scanning; repeats are idempotent; check-out nee
   assert.equal(list.json().items[0].flagged, false);
 });
 
+test('parallel double scans give one row and the same times; every accepted scan is audited, a refused one is not', async () => {
+  const { p, shift, v } = await setup();
+  const [codeIn, codeOut] = [await qr(p.gc, shift.id, 'check_in'), await qr(p.gc, shift.id, 'check_out')];
+  const audited = async (action: string) => (await t.app.ctx.db.selectFrom('audit_log').select('id')
+    .where('action', '=', action).where('actor_id', '=', v.id).where('target_id', '=', shift.id).execute()).length;
+
+  assert.equal((await call(t, v.cookie, 'POST', '/attendance/scan', { token: codeOut.token })).statusCode, 409);
+  assert.equal(await audited('attendance.check_out'), 0);
+
+  const ins = await Promise.all(Array.from({ length: 4 }, () => call(t, v.cookie, 'POST', '/attendance/scan', { token: codeIn.token })));
+  assert.deepEqual(ins.map((r) => r.statusCode), [200, 200, 200, 200]);
+  assert.equal(new Set(ins.map((r) => r.json().checkedInAt)).size, 1);
+  assert.equal(await audited('attendance.check_in'), 4);
+
+  t.clock.advance(60_000);
+  const outs = await Promise.all(Array.from({ length: 4 }, () => call(t, v.cookie, 'POST', '/attendance/scan', { token: codeOut.token })));
+  assert.deepEqual(outs.map((r) => r.statusCode), [200, 200, 200, 200]);
+  assert.equal(new Set(outs.map((r) => r.json().checkedOutAt)).size, 1);
+  assert.equal(outs[0]!.json().checkedInAt, ins[0]!.json().checkedInAt);
+  assert.equal(await audited('attendance.check_out'), 4);
+
+  const rows = await t.app.ctx.db.selectFrom('attendance').selectAll().where('shift_id', '=', shift.id).execute();
+  assert.equal(rows.length, 1);
+  assert.equal(new Date(rows[0]!.checked_out_at!).toISOString(), outs[0]!.json().checkedOutAt);
+  assert.equal(new Date(rows[0]!.shift_ends_at).toISOString(), p.at(11));
+});
+
 test('an expired, tampered or foreign code is refused; too far away is refused', async () => {
   const { p, shift, v } = await setup();
   const code = await qr(p.gc, shift.id, 'check_in');

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { DB } from '../../platform/database/schema.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditRow } from '../../platform/audit.js';
 import { requireAccount } from '../../platform/auth-guard.js';
 import { publicBaseUrl } from '../../platform/config.js';
 import { AppError, errors } from '../../platform/errors.js';
@@ -70,36 +70,60 @@ export async function scan(ctx: AppContext, request: FastifyRequest, input: { to
   const account = requireAccount(request, 'volunteer');
   const now = ctx.now();
   const { shiftId, kind } = verifyQr(ctx.cipher, input.token, now);
-  const shift = await loadShift(ctx, shiftId);
-  const assigned = await ctx.db.selectFrom('shift_assignments').select('account_id')
-    .where('site_code', '=', shift.site_code).where('shift_id', '=', shift.id).where('account_id', '=', account.id).executeTakeFirst();
-  if (!assigned) throw new AppError(403, 'NOT_ASSIGNED', TEXT.notAssigned);
+  // Check-in is the busiest moment of an event (issue 5): shift, assignment and project point in one read.
+  const shift = await ctx.db.selectFrom('shifts as s')
+    .leftJoin('shift_assignments as a', (j) => j.onRef('a.site_code', '=', 's.site_code').onRef('a.shift_id', '=', 's.id').on('a.account_id', '=', account.id))
+    .leftJoin('projects as p', (j) => j.onRef('p.site_code', '=', 's.site_code').onRef('p.id', '=', 's.project_id'))
+    .select(['s.site_code', 's.id', 's.ends_at', 'a.account_id as assigned', 'p.id as project_id', 'p.lat', 'p.lng'])
+    .where('s.id', '=', shiftId).executeTakeFirst();
+  if (!shift) throw errors.notFound(TEXT.shiftNotFound);
+  if (!shift.assigned) throw new AppError(403, 'NOT_ASSIGNED', TEXT.notAssigned);
   if (input.lat !== undefined && input.lng !== undefined) {
-    const project = await loadProjectRow(ctx, shift.project_id);
-    if (project.lat !== null && project.lng !== null
-      && distanceM({ lat: project.lat, lng: project.lng }, { lat: input.lat, lng: input.lng }) > SCAN_RADIUS_M) {
+    if (!shift.project_id) throw errors.notFound(TEXT.projectNotFound);
+    if (shift.lat !== null && shift.lng !== null
+      && distanceM({ lat: shift.lat, lng: shift.lng }, { lat: input.lat, lng: input.lng }) > SCAN_RADIUS_M) {
       throw new AppError(422, 'TOO_FAR', TEXT.tooFar, { extra: { radiusM: SCAN_RADIUS_M } });
     }
   }
   const key = (q: any) => q.where('site_code', '=', shift.site_code).where('shift_id', '=', shift.id).where('account_id', '=', account.id);
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    if (kind === 'check_in') {
-      await trx.insertInto('attendance').values({
+  const logged = auditRow({
+    actor: account, action: `attendance.${kind}`, target: { type: 'shift', id: shift.id }, siteCode: shift.site_code, ip: request.ip, outcome: 'success',
+  }, now);
+  type Times = { checked_in_at: Date; checked_out_at: Date | null };
+  const view = (row: Times): AttendanceView => ({ shiftId: shift.id, kind, checkedInAt: iso(row.checked_in_at)!, checkedOutAt: iso(row.checked_out_at) });
+
+  // The usual scan is one statement: the change and its audit row together, atomic without BEGIN/COMMIT.
+  if (kind === 'check_in') {
+    const inserted = await ctx.db
+      .with('ins', (db) => db.insertInto('attendance').values({
         site_code: shift.site_code, shift_id: shift.id, account_id: account.id, checked_in_at: now, shift_ends_at: shift.ends_at,
-      }).onConflict((oc) => oc.columns(['site_code', 'shift_id', 'account_id']).doNothing()).execute();
-    } else {
-      const existing = await key(trx.selectFrom('attendance').select('checked_out_at')).forUpdate().executeTakeFirst();
-      if (!existing) throw new AppError(409, 'NOT_CHECKED_IN', TEXT.notCheckedIn);
-      if (existing.checked_out_at === null) {
-        await key(trx.updateTable('attendance').set({ checked_out_at: now, check_out_kind: 'scan' })).execute();
-      }
-    }
-    await audit(trx, {
-      actor: account, action: `attendance.${kind}`, target: { type: 'shift', id: shift.id }, siteCode: shift.site_code, ip: request.ip, outcome: 'success',
-    }, now);
-    return key(trx.selectFrom('attendance').select(['checked_in_at', 'checked_out_at'])).executeTakeFirstOrThrow() as Promise<{ checked_in_at: Date; checked_out_at: Date | null }>;
+      }).onConflict((oc) => oc.columns(['site_code', 'shift_id', 'account_id']).doNothing()).returning(['checked_in_at', 'checked_out_at']))
+      .with('logged', (db) => db.insertInto('audit_log').values(logged).returning('id'))
+      .selectFrom('ins').select(['checked_in_at', 'checked_out_at']).executeTakeFirst();
+    if (inserted) return view(inserted);
+    // A repeat (or a parallel double scan that lost): keep the first time. A statement of its own, so it sees the
+    // row the other scan committed while ours waited on the key.
+    return view(await key(ctx.db.selectFrom('attendance').select(['checked_in_at', 'checked_out_at'])).executeTakeFirstOrThrow());
+  }
+  const checkedOut = await ctx.db
+    .with('upd', (db) => db.updateTable('attendance').set({ checked_out_at: now, check_out_kind: 'scan' })
+      .where('site_code', '=', shift.site_code).where('shift_id', '=', shift.id).where('account_id', '=', account.id)
+      .where('checked_out_at', 'is', null).returning(['checked_in_at', 'checked_out_at']))
+    .with('logged', (db) => db.insertInto('audit_log').columns(Object.keys(logged) as (keyof typeof logged)[])
+      .expression((eb) => eb.selectFrom('upd').select(Object.entries(logged).map(([name, value]) => eb.val(value).as(name)) as any)).returning('id'))
+    .selectFrom('upd').select(['checked_in_at', 'checked_out_at']).executeTakeFirst();
+  if (checkedOut) return view(checkedOut);
+  // Not checked in, already checked out, or racing another scan: decide on the locked row.
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const existing = await key(trx.selectFrom('attendance').select(['checked_in_at', 'checked_out_at'])).forUpdate().executeTakeFirst() as Times | undefined;
+    if (!existing) throw new AppError(409, 'NOT_CHECKED_IN', TEXT.notCheckedIn);
+    const updated = existing.checked_out_at === null
+      ? await key(trx.updateTable('attendance').set({ checked_out_at: now, check_out_kind: 'scan' })).returning(['checked_in_at', 'checked_out_at']).executeTakeFirstOrThrow() as Times
+      : existing;
+    await trx.insertInto('audit_log').values(logged).execute();
+    return updated;
   });
-  return { shiftId: shift.id, kind, checkedInAt: iso(row.checked_in_at)!, checkedOutAt: iso(row.checked_out_at) };
+  return view(row);
 }
 
 /** The group enters a check-out the volunteer missed (or replaces an automatic one), with a reason. */
