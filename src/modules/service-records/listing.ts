@@ -56,13 +56,13 @@ export async function myHours(ctx: AppContext, request: FastifyRequest, status: 
 /** The volunteer home page figures: one primary-key read of the totals plus two index counts. */
 export async function mySummary(ctx: AppContext, request: FastifyRequest) {
   const account = requireAccount(request, 'volunteer');
-  const [totals, groups, projects] = await Promise.all([
-    ctx.db.selectFrom('volunteer_totals').select('effective_hours').where('account_id', '=', account.id).executeTakeFirst(),
-    ctx.db.selectFrom('group_members').select(sql<number>`count(*)`.as('n')).where('account_id', '=', account.id).where('status', '=', 'joined').executeTakeFirstOrThrow(),
-    ctx.db.selectFrom('enrollments').select(sql<number>`count(*)`.as('n')).where('account_id', '=', account.id).where('status', '=', 'enrolled').executeTakeFirstOrThrow(),
-  ]);
-  const totalHours = Number(totals?.effective_hours ?? 0);
-  return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(groups.n), projects: Number(projects.n) };
+  // One statement, not three: the home page asks for this on every visit.
+  const { rows: [row] } = await sql<{ hours: number | string | null; groups: number | string; projects: number | string }>`
+    select (select effective_hours from volunteer_totals where account_id = ${account.id}) as hours,
+           (select count(*) from group_members where account_id = ${account.id} and status = 'joined') as groups,
+           (select count(*) from enrollments where account_id = ${account.id} and status = 'enrolled') as projects`.execute(ctx.db);
+  const totalHours = Number(row?.hours ?? 0);
+  return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(row?.groups ?? 0), projects: Number(row?.projects ?? 0) };
 }
 
 /**
