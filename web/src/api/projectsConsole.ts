@@ -2,20 +2,15 @@
 // Shapes follow the server's route schemas (src/modules/{projects,enrollments,schedules,service-records,hour-reports,hour-corrections}).
 import { API_PREFIX, ApiError, api, request, type Problem } from './client';
 import { apiText } from './text';
+import type { EnrollmentScope, EnrollmentStatus, HourStatus, LatLng, ProjectDetail, ProjectStatus, ProjectSummary, ScanKind, Shift } from './projects';
 import type { Items, Page } from './types';
 
-export type ProjectStatus = 'pending_review' | 'recruiting' | 'in_progress' | 'finished' | 'cancelled' | 'rejected';
-export type EnrollmentScope = 'public' | 'members';
-export type EnrollmentStatus = 'pending' | 'enrolled' | 'rejected' | 'cancelled';
-export type QrKind = 'check_in' | 'check_out';
-export type RecordStatus = 'effective' | 'ineffective' | 'deleted';
+// The project, position and shift shapes are the same on both sides; they are declared once in ./projects.
+export type { EnrollmentScope, EnrollmentStatus, LatLng, ProjectDetail, ProjectStatus, Shift } from './projects';
+export type QrKind = ScanKind;
+export type RecordStatus = HourStatus;
 export type ReportStatus = 'pending' | 'upheld' | 'rejected';
 export type CorrectionStatus = 'pending' | 'accepted' | 'rejected';
-
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
 
 export interface PositionInput {
   name: string;
@@ -41,67 +36,7 @@ export interface PublishBody {
   exemptPassword?: string;
 }
 
-export interface ProjectListItem {
-  id: string;
-  siteCode: string;
-  groupId: string;
-  name: string;
-  regionCode: string;
-  regionName: string;
-  category: string;
-  serviceTarget: string;
-  enrollmentScope: string;
-  startDate: string;
-  endDate: string;
-  recruitFrom: string;
-  recruitTo: string;
-  address: string;
-  location: LatLng | null;
-  status: ProjectStatus;
-  totalQuota: number;
-  enrolledCount: number;
-  createdAt: string;
-  coverUrl?: string | null;
-}
-
-export interface ProjectPosition {
-  id: string;
-  name: string;
-  quota: number;
-  requirements: string;
-  enrolledCount: number;
-}
-
-export interface ProjectDetail {
-  id: string;
-  siteCode: string;
-  groupId: string;
-  groupName: string;
-  name: string;
-  regionCode: string;
-  regionName: string;
-  category: string;
-  serviceTarget: string;
-  enrollmentScope: EnrollmentScope;
-  startDate: string;
-  endDate: string;
-  recruitFrom: string;
-  recruitTo: string;
-  recruitmentOpen: boolean;
-  address: string;
-  location: LatLng | null;
-  description: string;
-  status: ProjectStatus;
-  reviewReason: string | null;
-  cancelReason: string | null;
-  exemptPasswordSet: boolean;
-  totalQuota: number;
-  enrolledCount: number;
-  totalHours: number;
-  positions: ProjectPosition[];
-  createdAt: string;
-  coverUrl?: string | null;
-}
+export type ProjectListItem = Omit<ProjectSummary, 'distanceKm'>;
 
 export interface ProjectPatch {
   description?: string;
@@ -125,17 +60,6 @@ export interface Enrollment {
   reason: string | null;
   appliedAt: string;
   decidedAt: string | null;
-}
-
-export interface Shift {
-  id: string;
-  projectId: string;
-  positionId: string;
-  positionName: string;
-  startsAt: string;
-  endsAt: string;
-  capacity: number;
-  assigned: number;
 }
 
 export interface AttendanceRow {

@@ -1,13 +1,14 @@
 import { ArrowLeftOutlined, ExclamationCircleOutlined, MessageOutlined, UserAddOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Empty, Flex, Form, Input, List, Modal, Pagination, Radio, Result, Skeleton, Statistic, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Flex, Form, Input, List, Modal, Radio, Statistic, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, errorTitle } from '../../api/client';
 import { groupsApi, type GroupDetail } from '../../api/groups';
 import { useSession } from '../../app/session';
+import { DetailFallback } from '../../shared/DetailFallback';
 import { Page } from '../../shared/Page';
+import { PageFooter } from '../../shared/PageFooter';
 import { ProblemAlert, toFailure, type Failure } from '../../shared/ProblemAlert';
-import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
 import { formatDate, formatHours, formatTime, LevelTag, useCategoryNames } from './common';
 import { actingRoleText, groupStatusText, groupText, groupTypeText } from './text';
@@ -19,31 +20,8 @@ export function GroupDetailPage() {
   const categoryNames = useCategoryNames();
   const g = detail.data;
 
-  if (detail.error && !g) {
-    const notFound = detail.error instanceof ApiError && detail.error.status === 404;
-    return (
-      <Page title={groupText.detailTitle} width="wide">
-        <Result
-          status={notFound ? '404' : 'warning'}
-          title={errorTitle(detail.error)}
-          extra={
-            <Flex gap={8} justify="center" wrap>
-              {!notFound && <Button onClick={detail.reload}>{commonText.retry}</Button>}
-              <Link to="/groups">
-                <Button type="primary">{groupText.back}</Button>
-              </Link>
-            </Flex>
-          }
-        />
-      </Page>
-    );
-  }
   if (!g) {
-    return (
-      <Page title={groupText.detailTitle} width="wide">
-        <Skeleton active />
-      </Page>
-    );
+    return <DetailFallback title={groupText.detailTitle} error={detail.error} onRetry={detail.reload} backTo="/groups" backText={groupText.back} />;
   }
 
   return (
@@ -388,11 +366,7 @@ function CommentBoard({ groupId }: { groupId: string }) {
           )}
         />
       )}
-      {comments.data && comments.data.total > 10 && (
-        <Flex justify="center" style={{ marginTop: 8 }}>
-          <Pagination simple current={page} pageSize={10} total={comments.data.total} onChange={setPage} />
-        </Flex>
-      )}
+      <PageFooter total={comments.data?.total} page={page} pageSize={10} onChange={setPage} marginTop={8} simple />
     </div>
   );
 }

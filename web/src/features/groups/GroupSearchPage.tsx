@@ -1,5 +1,5 @@
 import { SearchOutlined, TeamOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Empty, Flex, Form, Grid, Input, InputNumber, List, Pagination, Row, Select, Segmented, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Empty, Flex, Form, Grid, Input, InputNumber, List, Row, Select, Segmented, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -8,6 +8,7 @@ import { getServiceCategories, getSites } from '../../api/endpoints';
 import { groupsApi, type GroupSearchQuery, type GroupSort, type GroupSummary, type GroupType } from '../../api/groups';
 import { getLastSite } from '../../shared/lastSite';
 import { Page } from '../../shared/Page';
+import { PageFooter } from '../../shared/PageFooter';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
 import { RegionCascader } from '../register/RegionCascader';
@@ -290,21 +291,18 @@ export function GroupSearchPage() {
           )}
         />
       )}
-      {data && data.total > PAGE_SIZE && (
-        <Flex justify="center" style={{ marginTop: 16 }}>
-          <Pagination
-            current={query.page ?? 1}
-            pageSize={PAGE_SIZE}
-            total={data.total}
-            showSizeChanger={false}
-            simple={!desktop}
-            onChange={(page) => {
-              push({ page });
-              window.scrollTo({ top: 0 });
-            }}
-          />
-        </Flex>
-      )}
+      <PageFooter
+        total={data?.total}
+        page={query.page ?? 1}
+        pageSize={PAGE_SIZE}
+        onChange={(page) => {
+          push({ page });
+          window.scrollTo({ top: 0 });
+        }}
+        marginTop={16}
+        simple={!desktop}
+        showSizeChanger={false}
+      />
     </Page>
   );
 }

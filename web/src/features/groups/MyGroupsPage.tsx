@@ -1,12 +1,14 @@
 import { TeamOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, List, Pagination, Popconfirm, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, List, Popconfirm, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { errorTitle } from '../../api/client';
 import { groupsApi, type MyGroup } from '../../api/groups';
 import { Page } from '../../shared/Page';
+import { PageFooter } from '../../shared/PageFooter';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
+import { useTabParam } from '../../shared/useTabParam';
 import { formatDate } from './common';
 import { groupText, memberStatusText } from './text';
 
@@ -15,8 +17,7 @@ const TABS: Tab[] = ['joined', 'pending', 'rejected'];
 
 /** /me/groups: 我的团体 with 已加入 / 申请中 / 被拒绝 (seed 002 §2.1.7.1, §2.2.5.3). */
 export function MyGroupsPage() {
-  const [params, setParams] = useSearchParams();
-  const tab: Tab = (TABS as string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'joined';
+  const [tab, setTab] = useTabParam(TABS, 'joined');
   const limits = useLoad(() => groupsApi.myLimits(), []);
   const [tick, setTick] = useState(0);
 
@@ -49,7 +50,7 @@ export function MyGroupsPage() {
       </Flex>
       <Tabs
         activeKey={tab}
-        onChange={(key) => setParams(key === 'joined' ? {} : { tab: key }, { replace: true })}
+        onChange={setTab}
         items={TABS.map((t) => ({
           key: t,
           label: <span data-testid={`tab-${t}`}>{labels[t]}</span>,
@@ -147,11 +148,7 @@ function MyGroupList({ status, onChanged }: { status: Tab; onChanged: () => void
           );
         }}
       />
-      {list.data && list.data.total > 10 && (
-        <Flex justify="center">
-          <Pagination simple current={page} pageSize={10} total={list.data.total} onChange={setPage} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={10} onChange={setPage} marginTop={0} simple />
     </>
   );
 }

@@ -1,9 +1,10 @@
-import { Alert, App, Button, Card, Empty, Flex, List, Pagination, Segmented, Select, Tag, Typography } from 'antd';
+import { Alert, App, Button, Empty, Flex, List, Select, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorTitle } from '../../api/client';
 import { consoleApi, type Enrollment, type EnrollmentStatus, type ProjectDetail } from '../../api/projectsConsole';
+import { PageFooter } from '../../shared/PageFooter';
 import { useLoad } from '../../shared/useLoad';
-import { LoadError, ReasonModal, shortDateTime, StatusTag } from './common';
+import { ItemCard, LoadError, ReasonModal, shortDateTime, StatusFilter, StatusTag } from './common';
 import { enrollmentStatusText, pc } from './text';
 
 const PAGE_SIZE = 50;
@@ -50,15 +51,15 @@ export function EnrollmentsPane({ project: p, onChanged }: { project: ProjectDet
         ))}
       </Flex>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
-        <Segmented<EnrollmentStatus>
-          aria-label={pc.filterStatus}
+        <StatusFilter<EnrollmentStatus>
+          map={enrollmentStatusText}
+          label={pc.filterStatus}
           value={status}
           onChange={(v) => {
             setStatus(v);
             setPage(1);
           }}
-          options={(Object.keys(enrollmentStatusText) as EnrollmentStatus[]).map((s) => ({ value: s, label: enrollmentStatusText[s].label }))}
-          data-testid="enrollment-status"
+          testId="enrollment-status"
         />
         <Select
           aria-label={pc.position}
@@ -75,42 +76,40 @@ export function EnrollmentsPane({ project: p, onChanged }: { project: ProjectDet
         dataSource={items}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pc.noEnrollments} /> }}
         renderItem={(e) => (
-          <Card size="small" style={{ marginBottom: 8 }} data-testid="enrollment" data-name={e.name} data-status={e.status}>
-            <Flex justify="space-between" align="center" wrap gap={8}>
-              <Flex vertical style={{ minWidth: 0, flex: '1 1 200px' }}>
-                <Typography.Text strong>
-                  {e.name} <Tag>{e.positionName}</Tag>
-                  <StatusTag map={enrollmentStatusText} status={e.status} />
-                </Typography.Text>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {e.volunteerNumber ?? ''} {e.phone ?? ''} · {pc.appliedAt} {shortDateTime(e.appliedAt)} ·{' '}
-                  {e.via === 'exempt_password' ? pc.viaExempt : pc.viaApplication}
-                </Typography.Text>
-                {e.reason && (
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {pc.reason}：{e.reason}
-                  </Typography.Text>
-                )}
-              </Flex>
-              {e.status === 'pending' && (
-                <Flex gap={8}>
+          <ItemCard
+            testId="enrollment"
+            basis="200px"
+            attrs={{ 'data-name': e.name, 'data-status': e.status }}
+            actions={
+              e.status === 'pending' && (
+                <>
                   <Button type="primary" size="small" loading={busy === e.accountId} onClick={() => approve(e)} data-testid="approve-enrollment">
                     {pc.approve}
                   </Button>
                   <Button danger size="small" onClick={() => setRejecting(e)} data-testid="reject-enrollment">
                     {pc.reject}
                   </Button>
-                </Flex>
-              )}
-            </Flex>
-          </Card>
+                </>
+              )
+            }
+          >
+            <Typography.Text strong>
+              {e.name} <Tag>{e.positionName}</Tag>
+              <StatusTag map={enrollmentStatusText} status={e.status} />
+            </Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {e.volunteerNumber ?? ''} {e.phone ?? ''} · {pc.appliedAt} {shortDateTime(e.appliedAt)} ·{' '}
+              {e.via === 'exempt_password' ? pc.viaExempt : pc.viaApplication}
+            </Typography.Text>
+            {e.reason && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {pc.reason}：{e.reason}
+              </Typography.Text>
+            )}
+          </ItemCard>
         )}
       />
-      {list.data && list.data.total > PAGE_SIZE && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Pagination simple current={page} pageSize={PAGE_SIZE} total={list.data.total} onChange={setPage} showSizeChanger={false} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={PAGE_SIZE} onChange={setPage} simple showSizeChanger={false} />
       <ReasonModal
         open={!!rejecting}
         title={pc.rejectTitle}

@@ -1,8 +1,9 @@
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Empty, Flex, Form, Grid, Input, InputNumber, List, Pagination, Row, Segmented, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Flex, Form, Grid, Input, InputNumber, List, Row, Segmented, Select, Table, Tabs, Tag, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { ApiError, errorTitle } from '../../api/client';
 import { consoleApi, type Created, type HourRow, type ProjectDetail, type RecordStatus, type ServiceRecord, type UnrecordedAttendance } from '../../api/projectsConsole';
+import { PageFooter } from '../../shared/PageFooter';
 import { useLoad } from '../../shared/useLoad';
 import { applyFieldProblems, chinaToday, LoadError, ReasonModal, rowProblems, StatusTag } from './common';
 import { allEnrolled } from './ShiftsPane';
@@ -195,11 +196,7 @@ function RecordList({ project: p, tick }: { project: ProjectDetail; tick: number
           )}
         />
       )}
-      {list.data && list.data.total > PAGE_SIZE && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Pagination simple={!desktop} current={page} pageSize={PAGE_SIZE} total={list.data.total} onChange={setPage} showSizeChanger={false} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={PAGE_SIZE} onChange={setPage} simple={!desktop} showSizeChanger={false} />
       <ReasonModal
         open={!!deleting}
         title={pc.deleteTitle}

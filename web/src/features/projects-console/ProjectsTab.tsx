@@ -1,9 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Flex, Grid, List, Pagination, Table, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Grid, List, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { levelAllows, type GroupLevel } from '../../api/groups';
 import { consoleApi, type ProjectListItem } from '../../api/projectsConsole';
+import { PageFooter } from '../../shared/PageFooter';
 import { useLoad } from '../../shared/useLoad';
 import { LoadError, StatusTag } from './common';
 import { pc, projectStatusText } from './text';
@@ -94,11 +95,7 @@ export function ProjectsTab({ groupId, level, approved }: { groupId: string; lev
           )}
         />
       )}
-      {list.data && list.data.total > PAGE_SIZE && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Pagination simple={!desktop} current={page} pageSize={PAGE_SIZE} total={list.data.total} onChange={setPage} showSizeChanger={false} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={PAGE_SIZE} onChange={setPage} simple={!desktop} showSizeChanger={false} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, Modal, Tag, type FormInstance } from 'antd';
+import { Alert, Button, Card, Flex, Form, Input, Modal, Segmented, Tag, type FormInstance } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { ApiError, errorTitle } from '../../api/client';
 import { commonText } from '../../shared/text';
@@ -56,6 +56,58 @@ export function StatusTag({ map, status }: { map: Record<string, { label: string
     <Tag color={s?.color ?? 'default'} data-testid="status-tag" data-status={status}>
       {s?.label ?? status}
     </Tag>
+  );
+}
+
+/** A status filter whose options are the keys of a status text map, in its order. */
+export function StatusFilter<S extends string>({
+  map,
+  value,
+  label,
+  onChange,
+  testId,
+}: {
+  map: Record<S, { label: string }>;
+  value: S;
+  label: string;
+  onChange: (status: S) => void;
+  testId?: string;
+}) {
+  return (
+    <Segmented<S>
+      aria-label={label}
+      value={value}
+      onChange={onChange}
+      options={(Object.keys(map) as S[]).map((s) => ({ value: s, label: map[s].label }))}
+      data-testid={testId}
+    />
+  );
+}
+
+/** One row of a review list: the facts on the left, the pending item's buttons on the right. */
+export function ItemCard({
+  testId,
+  basis,
+  attrs,
+  actions,
+  children,
+}: {
+  testId: string;
+  /** flex-basis of the facts column, where it wraps above the buttons. */
+  basis: string;
+  attrs?: Record<`data-${string}`, string>;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card size="small" style={{ marginBottom: 8 }} data-testid={testId} {...attrs}>
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <Flex vertical style={{ minWidth: 0, flex: `1 1 ${basis}` }}>
+          {children}
+        </Flex>
+        {actions ? <Flex gap={8}>{actions}</Flex> : null}
+      </Flex>
+    </Card>
   );
 }
 

@@ -1,12 +1,14 @@
 import { ClockCircleOutlined, EditOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, InputNumber, List, Modal, Pagination, Statistic, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, Form, Input, InputNumber, List, Modal, Statistic, Tabs, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { projectsApi, type CorrectionBody, type HourCorrection, type HourReport, type HourStatus, type MyHour } from '../../api/projects';
 import { Page } from '../../shared/Page';
+import { PageFooter } from '../../shared/PageFooter';
 import { ProblemAlert, toFailure, type Failure } from '../../shared/ProblemAlert';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
+import { useTabParam } from '../../shared/useTabParam';
 import { errorTitle, formatHours, formatTime, LabelTag } from './common';
 import { hourStatusText, projectText as T, requestStatusText } from './text';
 
@@ -16,8 +18,7 @@ const PAGE_SIZE = 20;
 
 /** /me/hours: my service records by status, 申请更正, and what became of my reports and correction requests. */
 export function MyHoursPage() {
-  const [params, setParams] = useSearchParams();
-  const tab: Tab = (TABS as string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'effective';
+  const [tab, setTab] = useTabParam(TABS, 'effective');
   const summary = useLoad(() => projectsApi.summary(), []);
   const [tick, setTick] = useState(0);
   return (
@@ -37,7 +38,7 @@ export function MyHoursPage() {
       </Card>
       <Tabs
         activeKey={tab}
-        onChange={(key) => setParams(key === 'effective' ? {} : { tab: key }, { replace: true })}
+        onChange={setTab}
         items={TABS.map((t) => ({
           key: t,
           label: <span data-testid={`tab-${t}`}>{t === 'requests' ? T.myRequests : hourStatusText[t]!.label}</span>,
@@ -109,11 +110,7 @@ function HourList({ status, onRequested }: { status: HourStatus; onRequested: ()
           </Card>
         )}
       />
-      {list.data && list.data.total > PAGE_SIZE && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Pagination simple current={page} pageSize={PAGE_SIZE} total={list.data.total} onChange={setPage} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={PAGE_SIZE} onChange={setPage} simple />
       <CorrectionModal hour={target} onClose={() => setTarget(null)} onSent={onRequested} />
     </>
   );

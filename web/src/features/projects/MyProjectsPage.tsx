@@ -1,11 +1,13 @@
 import { FlagOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, List, Pagination, Popconfirm, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, List, Popconfirm, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { projectsApi, type MyProject } from '../../api/projects';
 import { Page } from '../../shared/Page';
+import { PageFooter } from '../../shared/PageFooter';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
+import { useTabParam } from '../../shared/useTabParam';
 import { errorTitle, formatTime, LabelTag, ProjectStatusTag } from './common';
 import { enrollmentStatusText, projectText as T } from './text';
 
@@ -15,8 +17,7 @@ const PAGE_SIZE = 10;
 
 /** /me/projects: 我的项目 with 已加入 / 待审核 / 未通过 (seed 002 §2.1.8.1 图 2-47). */
 export function MyProjectsPage() {
-  const [params, setParams] = useSearchParams();
-  const tab: Tab = (TABS as string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'enrolled';
+  const [tab, setTab] = useTabParam(TABS, 'enrolled');
   const limits = useLoad(() => projectsApi.myLimits(), []);
   const [tick, setTick] = useState(0);
   return (
@@ -43,7 +44,7 @@ export function MyProjectsPage() {
       )}
       <Tabs
         activeKey={tab}
-        onChange={(key) => setParams(key === 'enrolled' ? {} : { tab: key }, { replace: true })}
+        onChange={setTab}
         items={TABS.map((t) => ({
           key: t,
           label: <span data-testid={`tab-${t}`}>{T.tabs[t]}</span>,
@@ -123,11 +124,7 @@ function MyProjectList({ status, onChanged }: { status: Tab; onChanged: () => vo
           </Card>
         )}
       />
-      {list.data && list.data.total > PAGE_SIZE && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Pagination simple current={page} pageSize={PAGE_SIZE} total={list.data.total} onChange={setPage} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={PAGE_SIZE} onChange={setPage} simple />
     </>
   );
 }

@@ -1,13 +1,13 @@
 import { ArrowLeftOutlined, EnvironmentOutlined, FlagOutlined, UserAddOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Empty, Flex, Form, Grid, Input, List, Modal, Pagination, Popconfirm, Result, Skeleton, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Flex, Form, Grid, Input, List, Modal, Popconfirm, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { useState, type HTMLAttributes } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
 import { projectsApi, type MyProject, type Position, type ProjectDetail, type PublicHour, type Shift } from '../../api/projects';
 import { useSession } from '../../app/session';
+import { DetailFallback } from '../../shared/DetailFallback';
 import { Page } from '../../shared/Page';
+import { PageFooter } from '../../shared/PageFooter';
 import { ProblemAlert, toFailure, type Failure } from '../../shared/ProblemAlert';
-import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
 import { errorTitle, formatHours, formatTime, LabelTag, mapLink, ProjectStatusTag, shiftSpan, useCategoryNames } from './common';
 import { enrollmentStatusText, projectText as T, scopeText, targetText } from './text';
@@ -18,31 +18,8 @@ export function ProjectDetailPage() {
   const detail = useLoad(() => projectsApi.detail(id), [id]);
   const p = detail.data;
 
-  if (detail.error && !p) {
-    const notFound = detail.error instanceof ApiError && detail.error.status === 404;
-    return (
-      <Page title={T.searchTitle} width="wide">
-        <Result
-          status={notFound ? '404' : 'warning'}
-          title={errorTitle(detail.error)}
-          extra={
-            <Flex gap={8} justify="center" wrap>
-              {!notFound && <Button onClick={detail.reload}>{commonText.retry}</Button>}
-              <Link to="/projects">
-                <Button type="primary">{T.searchTitle}</Button>
-              </Link>
-            </Flex>
-          }
-        />
-      </Page>
-    );
-  }
   if (!p) {
-    return (
-      <Page title={T.searchTitle} width="wide">
-        <Skeleton active />
-      </Page>
-    );
+    return <DetailFallback title={T.searchTitle} error={detail.error} onRetry={detail.reload} backTo="/projects" backText={T.searchTitle} />;
   }
   return <Detail project={p} reload={detail.reload} />;
 }
@@ -464,11 +441,7 @@ function Discussions({ projectId }: { projectId: string }) {
           )}
         />
       )}
-      {list.data && list.data.total > 10 && (
-        <Flex justify="center">
-          <Pagination simple current={page} pageSize={10} total={list.data.total} onChange={setPage} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={10} onChange={setPage} marginTop={0} simple />
     </Flex>
   );
 }
@@ -527,11 +500,7 @@ function PublicHours({ projectId }: { projectId: string }) {
           )}
         />
       )}
-      {list.data && list.data.total > 20 && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Pagination simple={!desktop} current={page} pageSize={20} total={list.data.total} onChange={setPage} showSizeChanger={false} />
-        </Flex>
-      )}
+      <PageFooter total={list.data?.total} page={page} pageSize={20} onChange={setPage} simple={!desktop} showSizeChanger={false} />
       <ReportModal hour={target} onClose={() => setTarget(null)} />
     </>
   );
