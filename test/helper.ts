@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -146,6 +147,20 @@ export function volunteerBody(overrides: Record<string, unknown> = {}) {
 }
 
 export const BROWSER = { 'x-requested-with': 'zhiyuan-web' };
+
+/**
+ * A volunteer registered through the API and signed in, real-name verified directly unless `verified` is false
+ * (the demo registry does not know test people). `overrides` change the registration body.
+ */
+export async function seedVolunteer(app: FastifyInstance, options: { verified?: boolean; overrides?: Record<string, unknown> } = {}) {
+  const body = volunteerBody(options.overrides);
+  const res = await app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: body });
+  assert.equal(res.statusCode, 201, res.body);
+  const account = await app.ctx.db.selectFrom('accounts').select('id').where('username', '=', body.username).executeTakeFirstOrThrow();
+  if (options.verified ?? true) await app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', account.id).execute();
+  const { cookie } = await signIn(app, body.username, body.password);
+  return { ...body, id: account.id, cookie };
+}
 
 /** Signs in through the API and returns the cookie header for later requests. */
 export async function signIn(app: FastifyInstance, identifier: string, password: string): Promise<{ cookie: string; body: any }> {

@@ -7,7 +7,7 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -15,25 +15,15 @@ import {
   checkChar,
   codeFromOutboxPage,
   expectRulesMet,
-  haveChromium,
   newContext,
   newPage,
   shot,
   signIn,
   skipWithoutChromium,
-  startHarness,
-  type Harness,
+  useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 interface Imported {
   username: string;
@@ -45,7 +35,7 @@ interface Imported {
 /** Imports one volunteer as the bootstrap administrator, the way a site would bring in people registered elsewhere. */
 async function importVolunteer(): Promise<Imported> {
   const { TEST_ADMIN, BROWSER, signIn: apiSignIn } = await import('../../test/helper.js');
-  const app = h!.testApp.app;
+  const app = h().testApp.app;
   const { cookie } = await apiSignIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
   const first17 = '11010519851203' + String(500 + (Date.now() % 400));
   const person: Imported = {
@@ -83,7 +73,7 @@ async function importVolunteer(): Promise<Imported> {
 test('新账号激活 on a 375 px phone: SMS code from the outbox, set a password, sign in', { skip: skipWithoutChromium }, async () => {
   const person = await importVolunteer();
   const password = 'Jh5rT9wQ2x';
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     // Imported accounts cannot sign in before activation.
@@ -141,7 +131,7 @@ test('新账号激活 on a 375 px phone: SMS code from the outbox, set a passwor
 });
 
 test('通过管理员找回密码 on a 1280 px PC', { skip: skipWithoutChromium }, async () => {
-  const context = await newContext(h!, 1280);
+  const context = await newContext(h(), 1280);
   const page = await newPage(context);
   try {
     await page.goto('/activate');

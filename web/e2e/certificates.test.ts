@@ -8,58 +8,35 @@
  * Run: ZY_WEB_OUT=/tmp/web-cert node --import tsx --test web/e2e/certificates.test.ts
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { seedGroup } from '../../test/groups.js';
 import { asUser } from '../../test/helper.js';
 import { dayFrom, publish } from '../../src/modules/projects/test-support.js';
 import {
-  assertNoHorizontalOverflow, checkChar, haveChromium, newContext, newPage, shot, signIn, skipWithoutChromium, startHarness, type Harness,
+  assertFitsPhone, assertNoHorizontalOverflow, checkChar, newContext, newPage, seedGroupSession, seedVerifiedVolunteer, shot, signIn,
+  skipWithoutChromium, useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const stamp = Date.now().toString(36);
 
-async function assertFitsPhone(page: Page, where: string): Promise<void> {
-  await assertNoHorizontalOverflow(page, where);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${where}: page is ${width}px wide on a 375 px phone`);
-}
-
 /** A verified volunteer with a volunteer number and 3.5 effective hours in one project. */
 async function seedVolunteerWithHours() {
-  const { app } = h!.testApp;
+  const { app } = h().testApp;
   const first17 = '11010519900101' + String(100 + (Date.now() % 800));
   const v = { username: `ce_${stamp}`, password: 'Zy7xQ2mP9k', name: '钱证明' };
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/volunteers',
-    payload: {
-      siteCode: '11', username: v.username, password: v.password, name: v.name, idType: 'resident_id', idNumber: first17 + checkChar(first17),
-      phone: `1371234${String(Date.now() % 10000).padStart(4, '0')}`, email: `ce.${stamp}@example.com`, serviceRegionCode: '110105',
-      serviceCategories: ['community'],
-    },
+  const { id } = await seedVerifiedVolunteer(h(), {
+    ...v, idNumber: first17 + checkChar(first17),
+    phone: `1371234${String(Date.now() % 10000).padStart(4, '0')}`, email: `ce.${stamp}@example.com`,
   });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = (res.json() as { id: string }).id;
   const db = app.ctx.db;
-  await db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
   await db.updateTable('volunteer_profiles').set({ volunteer_number: `11010520260${String(Date.now() % 100000).padStart(5, '0')}` }).where('account_id', '=', id).execute();
 
-  const group = await seedGroup(app, { level: 'intermediate' });
-  const gc = await group.signIn();
+  const { gc } = await seedGroupSession(h());
   const { id: projectId } = await publish(app, gc, { name: `河道清洁${stamp}` });
   await db.updateTable('projects').set({ start_date: dayFrom(app, -10), end_date: dayFrom(app, 5) }).where('id', '=', projectId).execute();
   const position = (await db.selectFrom('positions').select('id').where('project_id', '=', projectId).executeTakeFirstOrThrow()).id;
@@ -81,7 +58,7 @@ async function uploadPdf(page: Page, name: string, bytes: Buffer) {
 
 test('issue → download → public check → genuine and tampered PDF; the card with a photo (375 px phone)', { skip: skipWithoutChromium }, async () => {
   const v = await seedVolunteerWithHours();
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     await page.goto('/login');
@@ -121,7 +98,7 @@ test('issue → download → public check → genuine and tampered PDF; the card
     assert.ok(pdf.toString('latin1').includes('/ByteRange'), 'the PDF carries a signature');
 
     // The public check page (what the QR code opens), signed out in a fresh browser.
-    const visitor = await newContext(h!, 375);
+    const visitor = await newContext(h(), 375);
     const check = await newPage(visitor);
     try {
       await check.goto(`/certificates/${number}`);
@@ -159,7 +136,7 @@ test('issue → download → public check → genuine and tampered PDF; the card
     }
 
     // The same check on a PC (1280 px): the same answer, nothing sticking out.
-    const desk = await newContext(h!, 1280);
+    const desk = await newContext(h(), 1280);
     try {
       const pc = await newPage(desk);
       await pc.goto(`/certificates/${number}`);

@@ -9,43 +9,27 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { seedGroup } from '../../test/groups.js';
 import { asUser, signIn as apiSignIn } from '../../test/helper.js';
 import { dayFrom, publish } from '../../src/modules/projects/test-support.js';
 import {
-  assertNoHorizontalOverflow, checkChar, haveChromium, newContext, newPage, shot, signIn, skipWithoutChromium, startHarness, type Harness,
+  assertNoHorizontalOverflow, checkChar, newContext, newPage, shot, signIn, skipWithoutChromium, seedGroupSession,
+  seedVerifiedVolunteer, useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const stamp = Date.now().toString(36);
 
 async function registerVolunteer(name: string) {
   const first17 = '11010519900315' + String(100 + (Date.now() % 800));
   const v = { username: `cm_${stamp}`, password: 'Zy7xQ2mP9k', name };
-  const res = await h!.testApp.app.inject({
-    method: 'POST',
-    url: '/api/v1/volunteers',
-    payload: {
-      siteCode: '11', username: v.username, password: v.password, name: v.name, idType: 'resident_id', idNumber: first17 + checkChar(first17),
-      phone: `1365${String(Date.now() % 10_000_000).padStart(7, '0')}`, email: `cm.${stamp}@example.com`, serviceRegionCode: '110105',
-      serviceCategories: ['community'],
-    },
+  const { id } = await seedVerifiedVolunteer(h(), {
+    ...v, idNumber: first17 + checkChar(first17),
+    phone: `1365${String(Date.now() % 10_000_000).padStart(7, '0')}`, email: `cm.${stamp}@example.com`,
   });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = (res.json() as { id: string }).id;
-  await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
   return { id, ...v };
 }
 
@@ -63,11 +47,10 @@ async function grantThroughForm(page: Page, name: string, title: string, granted
 }
 
 test('a group grants and revokes commendations and hides a discussion post (1280 px); the volunteer sees them (375 px)', { skip: skipWithoutChromium }, async () => {
-  const { app } = h!.testApp;
+  const { app } = h().testApp;
   const db = app.ctx.db;
   const v = await registerVolunteer('周表彰');
-  const group = await seedGroup(app, { level: 'intermediate', exemptPassword: 'Join2468' });
-  const gc = await group.signIn();
+  const { group, gc } = await seedGroupSession(h(), { exemptPassword: 'Join2468' });
   const vc = (await apiSignIn(app, v.username, v.password)).cookie;
 
   // The volunteer joins the group (its 免审密码) and posts twice on the group's project board.
@@ -84,7 +67,7 @@ test('a group grants and revokes commendations and hides a discussion post (1280
   await post('请问周六几点集合？');
 
   const grantedOn = dayFrom(app, -3);
-  const pcContext = await newContext(h!, 1280);
+  const pcContext = await newContext(h(), 1280);
   const pc = await newPage(pcContext);
   try {
     await pc.goto('/login');
@@ -156,7 +139,7 @@ test('a group grants and revokes commendations and hides a discussion post (1280
   const board = await app.inject({ method: 'GET', url: `/api/v1/projects/${projectId}/discussions` });
   assert.deepEqual((board.json() as { items: { body: string }[] }).items.map((d) => d.body), ['请问周六几点集合？']);
 
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     await page.goto('/login');
@@ -178,7 +161,7 @@ test('a group grants and revokes commendations and hides a discussion post (1280
   }
 
   // The group's two tabs fit a phone too.
-  const phone = await newContext(h!, 375);
+  const phone = await newContext(h(), 375);
   const gp = await newPage(phone);
   try {
     await gp.goto('/login');

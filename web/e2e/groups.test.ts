@@ -8,33 +8,24 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  assertNoHorizontalOverflow,
+  assertFitsPhone,
   checkChar,
   expectRulesMet,
-  haveChromium,
   newContext,
   newPage,
   outboxApi,
+  seedVerifiedVolunteer,
   shot,
   signIn,
   skipWithoutChromium,
-  startHarness,
-  type Harness,
+  useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const stamp = Date.now().toString(36);
 let serial = 0;
@@ -50,25 +41,13 @@ async function registerVolunteer(tag: string): Promise<Volunteer> {
   serial += 1;
   const first17 = `110105199104${String(10 + serial).padStart(2, '0')}${String(500 + serial)}`;
   const v = { username: `gv_${tag}_${stamp}`, password: 'Zy7xQ2mP9k' };
-  const res = await h!.testApp.app.inject({
-    method: 'POST',
-    url: '/api/v1/volunteers',
-    payload: {
-      siteCode: '11',
-      username: v.username,
-      password: v.password,
-      name: '赵加入',
-      idType: 'resident_id',
-      idNumber: first17 + checkChar(first17),
-      phone: `1391234${String(1000 + serial * 13).slice(-4)}`,
-      email: `${tag}.${stamp}@example.com`,
-      serviceRegionCode: '110105',
-      serviceCategories: ['community'],
-    },
+  const { id } = await seedVerifiedVolunteer(h(), {
+    ...v,
+    name: '赵加入',
+    idNumber: first17 + checkChar(first17),
+    phone: `1391234${String(1000 + serial * 13).slice(-4)}`,
+    email: `${tag}.${stamp}@example.com`,
   });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = (res.json() as { id: string }).id;
-  await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
   return { id, ...v };
 }
 
@@ -89,15 +68,8 @@ const group = {
   exemptPassword: 'join2468',
 };
 
-/** Nothing wider than the phone: with isMobile the layout viewport grows to fit the content, so compare with 375 px. */
-async function assertFitsPhone(page: Page, where: string): Promise<void> {
-  await assertNoHorizontalOverflow(page, where);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${where}: page is ${width}px wide on a 375 px phone`);
-}
-
 async function groupId(): Promise<string> {
-  const row = await h!.testApp.app.ctx.db.selectFrom('groups').select('id').where('name', '=', group.name).executeTakeFirstOrThrow();
+  const row = await h().testApp.app.ctx.db.selectFrom('groups').select('id').where('name', '=', group.name).executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -107,7 +79,7 @@ async function logout(page: Page): Promise<void> {
 
 test('a group registers, is approved, and volunteers join it (with review and with the exempt password)', { skip: skipWithoutChromium }, async () => {
   // 1. Group registration on a phone.
-  const phone = await newContext(h!, 375);
+  const phone = await newContext(h(), 375);
   const pp = await newPage(phone);
   try {
     await pp.goto('/groups/register');
@@ -126,7 +98,7 @@ test('a group registers, is approved, and volunteers join it (with review and wi
     await pp.getByLabel('联系人手机号码').fill(group.contactPhone);
     await pp.getByTestId('send-sms-code').click();
     await pp.getByTestId('send-sms-code').getByText(/\d+秒/).waitFor();
-    const sms = (await outboxApi(h!, group.contactPhone)).find((m) => m.channel === 'sms' && m.code);
+    const sms = (await outboxApi(h(), group.contactPhone)).find((m) => m.channel === 'sms' && m.code);
     assert.ok(sms?.code, 'a contact SMS code in the dev outbox');
     await pp.getByLabel('短信验证码').fill(sms.code);
     await pp.getByLabel('电子邮箱').fill(`group.${stamp}@example.com`);
@@ -147,7 +119,7 @@ test('a group registers, is approved, and volunteers join it (with review and wi
 
   // 2. The system administrator approves it in the authority console (PC).
   const { TEST_ADMIN } = await import('../../test/helper.js');
-  const pc = await newContext(h!, 1280);
+  const pc = await newContext(h(), 1280);
   const page = await newPage(pc);
   try {
     await page.goto('/login');
@@ -166,7 +138,7 @@ test('a group registers, is approved, and volunteers join it (with review and wi
 
   // 3. A volunteer finds it in /groups and applies (phone).
   const alice = await registerVolunteer('a');
-  const phone2 = await newContext(h!, 375);
+  const phone2 = await newContext(h(), 375);
   const vp = await newPage(phone2);
   try {
     await vp.goto('/login');
@@ -188,7 +160,7 @@ test('a group registers, is approved, and volunteers join it (with review and wi
     await shot(vp, 'groups-phone-05-applied');
 
     // 4. The group approves the application in its console (PC).
-    const gctx = await newContext(h!, 1280);
+    const gctx = await newContext(h(), 1280);
     const gp = await newPage(gctx);
     try {
       await gp.goto('/login?as=group');
@@ -239,7 +211,7 @@ test('a group registers, is approved, and volunteers join it (with review and wi
 
   // 6. Another volunteer joins at once with the exempt password (PC).
   const bob = await registerVolunteer('b');
-  const pc2 = await newContext(h!, 1280);
+  const pc2 = await newContext(h(), 1280);
   const bp = await newPage(pc2);
   try {
     await bp.goto('/login');
@@ -273,7 +245,7 @@ test('a group registers, is approved, and volunteers join it (with review and wi
   }
 
   // 7. The group on a phone: 投诉箱 (handle, batch delete) and 留言管理 (hide).
-  const phone3 = await newContext(h!, 375);
+  const phone3 = await newContext(h(), 375);
   const gp3 = await newPage(phone3);
   try {
     await gp3.goto('/login?as=group');
@@ -303,6 +275,6 @@ test('a group registers, is approved, and volunteers join it (with review and wi
     await phone3.close();
   }
   // Hidden messages are gone from the public board.
-  const publicBoard = await h!.testApp.app.inject({ method: 'GET', url: `/api/v1/groups/${await groupId()}/comments` });
+  const publicBoard = await h().testApp.app.inject({ method: 'GET', url: `/api/v1/groups/${await groupId()}/comments` });
   assert.equal((publicBoard.json() as { total: number }).total, 0);
 });

@@ -7,22 +7,14 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  assertNoHorizontalOverflow, checkChar, expectRulesMet, newContext, newPage, shot, skipWithoutChromium, startHarness, type Harness,
+  assertNoHorizontalOverflow, checkChar, expectRulesMet, newContext, newPage, shot, skipWithoutChromium, useHarness,
 } from './support.js';
 
-let harness: Harness | undefined;
-
-before(async () => {
-  if (!skipWithoutChromium) harness = await startHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 interface Volunteer {
   username: string;
@@ -126,7 +118,7 @@ async function expectHome(page: Page, v: Volunteer): Promise<void> {
 
 async function journey(width: number, tag: string, v: Volunteer): Promise<void> {
   const phone = width < 768;
-  const context = await newContext(harness!, width);
+  const context = await newContext(harness(), width);
   const page = await newPage(context);
   try {
     // Signed out: a private page sends you to sign in.

@@ -7,43 +7,31 @@
  * Run: ZY_WEB_OUT=/tmp/web-console node --import tsx --test web/e2e/projects-console.test.ts
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { asUser, signIn as apiSignIn, volunteerBody } from '../../test/helper.js';
+import { asUser, signIn as apiSignIn } from '../../test/helper.js';
 import { seedGroup } from '../../test/groups.js';
 import { dayFrom, publish } from '../../src/modules/projects/test-support.js';
 import {
-  assertNoHorizontalOverflow,
-  haveChromium,
+  assertFitsPhone,
   newContext,
   newPage,
+  seedGroupSession,
+  seedVerifiedVolunteer,
   shot,
   signIn,
   skipWithoutChromium,
-  startHarness,
-  type Harness,
+  useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 /** A registered volunteer whose real-name check passed (enrolment needs it), signed in through the API. */
 async function volunteer(name: string) {
-  const body = volunteerBody({ name });
-  const res = await h!.testApp.app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: body });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = (res.json() as { id: string }).id;
-  await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
-  const { cookie } = await apiSignIn(h!.testApp.app, body.username, body.password);
-  return { id, name, cookie, idNumber: body.idNumber };
+  const v = await seedVerifiedVolunteer(h(), { name });
+  const { cookie } = await apiSignIn(h().testApp.app, v.username, v.password);
+  return { id: v.id, name, cookie, idNumber: v.idNumber };
 }
 
 /** Opens an antd select/cascader by its label and clicks the option with this text. */
@@ -54,20 +42,13 @@ async function pick(page: Page, label: string, option: string, nth = 0): Promise
   await popup.getByText(option, { exact: true }).first().click();
 }
 
-/** Nothing wider than the phone (with isMobile the layout viewport grows to fit the content, so compare with 375 px). */
-async function assertFitsPhone(page: Page, where: string): Promise<void> {
-  await assertNoHorizontalOverflow(page, where);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${where}: page is ${width}px wide on a 375 px phone`);
-}
-
 test('a group publishes a project, reviews an enrolment, schedules, shows the QR code and records hours', { skip: skipWithoutChromium }, async () => {
-  const app = h!.testApp.app;
+  const app = h().testApp.app;
   const group = await seedGroup(app, { level: 'intermediate', name: '阳光助老服务队' });
   const today = dayFrom(app, 0);
   const projectName = '社区助老陪伴行动';
 
-  const pc = await newContext(h!, 1280);
+  const pc = await newContext(h(), 1280);
   const page = await newPage(pc);
   // 1. Sign in and publish through the form.
   await page.goto('/login');
@@ -184,7 +165,7 @@ test('a group publishes a project, reviews an enrolment, schedules, shows the QR
   assert.equal(Number(stored[0]!.hours), 2.5);
 
   // 6. A phone: every tab of the manage page fits 375 px.
-  const phone = await newContext(h!, 375);
+  const phone = await newContext(h(), 375);
   await phone.addCookies(await pc.cookies());
   const pp = await newPage(phone);
   for (const tab of ['info', 'enrollments', 'shifts', 'attendance', 'hours', 'reports']) {
@@ -216,9 +197,8 @@ function china(at: Date): { date: string; time: string } {
 }
 
 test('the group reviews, corrects attendance, records hours from attendance and a file, and decides reports', { skip: skipWithoutChromium }, async () => {
-  const app = h!.testApp.app;
-  const group = await seedGroup(app, { level: 'intermediate', name: '晨光志愿服务队' });
-  const gc = await group.signIn();
+  const app = h().testApp.app;
+  const { group, gc } = await seedGroupSession(h(), { name: '晨光志愿服务队' });
   const { id: projectId } = await publish(app, gc, { name: '周末助老行动', startDate: dayFrom(app, 1), endDate: dayFrom(app, 3) });
   const positions = Object.fromEntries(
     (await app.ctx.db.selectFrom('positions').select(['id', 'name']).where('project_id', '=', projectId).execute()).map((p) => [p.name, p.id]),
@@ -238,7 +218,7 @@ test('the group reviews, corrects attendance, records hours from attendance and 
     assert.equal(res.statusCode, 200, res.body);
   }
 
-  const pc = await newContext(h!, 1280);
+  const pc = await newContext(h(), 1280);
   const page = await newPage(pc);
   await page.goto('/login');
   await signIn(page, group.username, group.password);

@@ -11,7 +11,7 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { seedGroup } from '../../test/groups.js';
@@ -19,50 +19,29 @@ import { asUser } from '../../test/helper.js';
 import { dayFrom, publish } from '../../src/modules/projects/test-support.js';
 import { chinaToday } from '../../src/modules/projects/status.js';
 import {
-  assertNoHorizontalOverflow, checkChar, haveChromium, newContext, newPage, shot, signIn, skipWithoutChromium, startHarness, type Harness,
+  assertFitsPhone, assertNoHorizontalOverflow, checkChar, newContext, newPage, seedGroupSession, seedVerifiedVolunteer, shot, signIn,
+  skipWithoutChromium, useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  // A long idle timeout so two hours of service do not sign the volunteer out; the 12 h absolute limit stays, so
-  // moving to the next day does (and the check-in link has to survive signing in again).
-  if (haveChromium) h = await startHarness({ sessionIdleMinutes: 6 * 60 });
-});
-
-after(async () => {
-  await h?.close();
-});
+// A long idle timeout so two hours of service do not sign the volunteer out; the 12 h absolute limit stays, so
+// moving to the next day does (and the check-in link has to survive signing in again).
+const h = useHarness({ sessionIdleMinutes: 6 * 60 });
 
 const stamp = Date.now().toString(36);
 const HOUR = 3_600_000;
 
-async function assertFitsPhone(page: Page, where: string): Promise<void> {
-  await assertNoHorizontalOverflow(page, where);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${where}: page is ${width}px wide on a 375 px phone`);
-}
-
 async function registerVolunteer() {
   const first17 = '11010519920315' + String(100 + (Date.now() % 800));
   const v = { username: `pj_${stamp}`, password: 'Zy7xQ2mP9k', name: '赵志愿' };
-  const res = await h!.testApp.app.inject({
-    method: 'POST',
-    url: '/api/v1/volunteers',
-    payload: {
-      siteCode: '11', username: v.username, password: v.password, name: v.name, idType: 'resident_id', idNumber: first17 + checkChar(first17),
-      phone: `1361234${String(Date.now() % 10000).padStart(4, '0')}`, email: `pj.${stamp}@example.com`, serviceRegionCode: '110105',
-      serviceCategories: ['community'],
-    },
+  const { id } = await seedVerifiedVolunteer(h(), {
+    ...v, idNumber: first17 + checkChar(first17),
+    phone: `1361234${String(Date.now() % 10000).padStart(4, '0')}`, email: `pj.${stamp}@example.com`,
   });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = (res.json() as { id: string }).id;
-  await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
   return { id, ...v };
 }
 
 async function asGroup(cookie: string, method: 'GET' | 'POST', url: string, payload?: object) {
-  const res = await asUser(h!.testApp.app, cookie, { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
+  const res = await asUser(h().testApp.app, cookie, { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
   assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.statusCode === 204 ? null : res.json();
 }
@@ -75,8 +54,8 @@ async function menu(page: Page, label: string): Promise<void> {
 }
 
 test('publish → enrol → check in/out → hours on the volunteer home page (375 px phone)', { skip: skipWithoutChromium }, async () => {
-  const { app } = h!.testApp;
-  const clock = h!.testApp.clock;
+  const { app } = h().testApp;
+  const clock = h().testApp.clock;
   // Start at 10:00 China time so the day's dates and the shift's times do not depend on when the test runs.
   const sinceMidnight = (clock.now.getTime() + 8 * HOUR) % (24 * HOUR);
   clock.advance((10 * HOUR - sinceMidnight + 24 * HOUR) % (24 * HOUR));
@@ -90,7 +69,7 @@ test('publish → enrol → check in/out → hours on the volunteer home page (3
   const carer = positions.find((p) => p.name === '陪护')!.id;
   const v = await registerVolunteer();
 
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   // Near the project's point (39.92, 116.44): the check-in sends it and the server checks the radius.
   await context.grantPermissions(['geolocation']);
   await context.setGeolocation({ latitude: 39.9205, longitude: 116.4405 });
@@ -186,7 +165,7 @@ test('publish → enrol → check in/out → hours on the volunteer home page (3
     clock.advance(2 * HOUR);
     const codeOut = (await asGroup(gc, 'GET', `/shifts/${shift.id}/qr?kind=check_out`)) as { token: string };
     await page.getByRole('button', { name: '再扫一个码' }).click();
-    await page.getByTestId('checkin-code').fill(`${h!.baseUrl}/checkin?t=${encodeURIComponent(codeOut.token)}`);
+    await page.getByTestId('checkin-code').fill(`${h().baseUrl}/checkin?t=${encodeURIComponent(codeOut.token)}`);
     await page.getByTestId('checkin-submit').click();
     await page.locator('[data-testid="checkin-result"][data-outcome="check_out"]').getByText('签退成功').waitFor();
     await shot(page, 'projects-05-checked-out');
@@ -252,16 +231,15 @@ test('publish → enrol → check in/out → hours on the volunteer home page (3
 });
 
 test('on a 1280 px PC, anyone finds projects near them in a table and reads one', { skip: skipWithoutChromium }, async () => {
-  const { app } = h!.testApp;
-  const group = await seedGroup(app, { level: 'intermediate' });
-  const gc = await group.signIn();
+  const { app } = h().testApp;
+  const { gc } = await seedGroupSession(h());
   const near = `附近助学${stamp}`;
   const far = `远处助学${stamp}`;
   // Beijing 朝阳区 (the default point) and 顺义区, about 28 km away.
   const { id: nearId } = await publish(app, gc, { name: near });
   await publish(app, gc, { name: far, regionCode: '110113', location: { lat: 40.13, lng: 116.65 } });
 
-  const context = await newContext(h!, 1280);
+  const context = await newContext(h(), 1280);
   await context.grantPermissions(['geolocation']);
   await context.setGeolocation({ latitude: 39.93, longitude: 116.45 });
   const page = await newPage(context);

@@ -7,33 +7,23 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   assertNoHorizontalOverflow,
   checkChar,
   codeFromOutboxPage,
   expectRulesMet,
-  haveChromium,
   newContext,
   newPage,
   outboxApi,
   shot,
   signIn,
   skipWithoutChromium,
-  startHarness,
-  type Harness,
+  useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 interface Volunteer {
   username: string;
@@ -58,7 +48,7 @@ async function registerVolunteer(tag: string): Promise<Volunteer> {
     phone: `1390013${String(1000 + serial * 7).slice(-4)}`,
     email: `${tag}.${stamp}@example.com`,
   };
-  const res = await h!.testApp.app.inject({
+  const res = await h().testApp.app.inject({
     method: 'POST',
     url: '/api/v1/volunteers',
     payload: {
@@ -80,7 +70,7 @@ async function registerVolunteer(tag: string): Promise<Volunteer> {
 
 test('找回用户名 on a 375 px phone', { skip: skipWithoutChromium }, async () => {
   const v = await registerVolunteer('u');
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     await page.goto('/login');
@@ -124,7 +114,7 @@ test('找回用户名 on a 375 px phone', { skip: skipWithoutChromium }, async (
 test('忘记密码 by e-mail code read from the dev outbox page, on a 1280 px PC', { skip: skipWithoutChromium }, async () => {
   const v = await registerVolunteer('p');
   const newPassword = 'Rk4mW8tZ2q';
-  const context = await newContext(h!, 1280);
+  const context = await newContext(h(), 1280);
   const page = await newPage(context);
   try {
     await page.goto('/login');
@@ -183,18 +173,18 @@ test('忘记密码 by e-mail code read from the dev outbox page, on a 1280 px PC
 test('the e-mailed reset link on a 375 px phone', { skip: skipWithoutChromium }, async () => {
   const v = await registerVolunteer('l');
   const newPassword = 'Lp3nV7xK5w';
-  const res = await h!.testApp.app.inject({
+  const res = await h().testApp.app.inject({
     method: 'POST',
     url: '/api/v1/recovery/password',
     payload: { username: v.username, channel: 'email', email: v.email },
   });
   assert.equal(res.statusCode, 202, res.body);
-  const [mail] = await outboxApi(h!, v.email);
+  const [mail] = await outboxApi(h(), v.email);
   assert.ok(mail?.link, 'the message carries a link');
   const link = new URL(mail.link);
   assert.equal(link.pathname, '/recover/reset');
 
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     // Open the link's path on this server (the link names the configured public address).
@@ -232,10 +222,10 @@ test('the e-mailed reset link on a 375 px phone', { skip: skipWithoutChromium },
 test('自助服务 on a 375 px phone: identity, face photo, username, e-mail, password; an expired ticket starts again', { skip: skipWithoutChromium }, async () => {
   const v = await registerVolunteer('s');
   const pending = await registerVolunteer('q');
-  await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('name', '=', v.name).where('email', '=', v.email).execute();
+  await h().testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('name', '=', v.name).where('email', '=', v.email).execute();
   const newPassword = 'Sf6hJ3kP8m';
   const newEmail = `new.${Date.now().toString(36)}@example.org`;
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     await page.goto('/login');
@@ -307,7 +297,7 @@ test('自助服务 on a 375 px phone: identity, face photo, username, e-mail, pa
     await page.getByRole('dialog').getByRole('button', { name: /完\s*成/ }).click();
 
     // 15 minutes later the ticket is gone: back to step 1 with the server's words.
-    h!.testApp.clock.advance(16 * 60_000);
+    h().testApp.clock.advance(16 * 60_000);
     await page.getByRole('button', { name: '修改邮箱' }).click();
     await page.getByLabel('新邮箱').fill(`late.${newEmail}`);
     await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
@@ -323,7 +313,7 @@ test('自助服务 on a 375 px phone: identity, face photo, username, e-mail, pa
     await page.waitForURL('**/login');
 
     // 认证无结果 (orange): the home page sends the person to 自助服务.
-    await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'no_result' }).where('email', '=', pending.email).execute();
+    await h().testApp.app.ctx.db.updateTable('people').set({ realname_status: 'no_result' }).where('email', '=', pending.email).execute();
     await signIn(page, pending.username, pending.password);
     await page.getByTestId('realname-next').waitFor();
     assert.equal(await page.getByTestId('realname-status').getAttribute('data-status'), 'no_result');
@@ -337,7 +327,7 @@ test('自助服务 on a 375 px phone: identity, face photo, username, e-mail, pa
 
 test('recovery pages fit a 375 px phone and a 1280 px PC', { skip: skipWithoutChromium }, async () => {
   for (const width of [375, 1280]) {
-    const context = await newContext(h!, width);
+    const context = await newContext(h(), width);
     const page = await newPage(context);
     try {
       for (const [path, text] of [

@@ -2,6 +2,7 @@
  * What the browser tests share: the real server (createTestApp, captcha off) serving the built web app,
  * the system Chromium, and small helpers. Same launch options as journey.test.ts.
  */
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../../test/helper.js';
 import type { Config } from '../../src/platform/config.js';
+import type { seedGroup } from '../../test/groups.js';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const projectRoot = path.resolve(webDir, '..');
@@ -85,6 +87,43 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
   };
 }
 
+/**
+ * Registers before/after hooks that start the harness (when there is Chromium) and close it again; call it at the top
+ * level of a test file. The returned getter is only good inside tests, which skip without Chromium.
+ */
+export function useHarness(overrides: Partial<Config> = {}): () => Harness {
+  let h: Harness | undefined;
+  before(async () => {
+    if (haveChromium) h = await startHarness(overrides);
+  });
+  after(async () => {
+    await h?.close();
+  });
+  return () => h!;
+}
+
+/**
+ * Registers a volunteer through the API and marks the real-name check passed directly (enrolment, joining a group and
+ * certificates need it; the demo registry does not know test people). `fields` override the registration body.
+ */
+export async function seedVerifiedVolunteer(h: Harness, fields: Record<string, unknown> = {}) {
+  const { volunteerBody } = await import('../../test/helper.js');
+  const body = volunteerBody(fields);
+  const { app } = h.testApp;
+  const res = await app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: body });
+  assert.equal(res.statusCode, 201, res.body);
+  const id = (res.json() as { id: string }).id;
+  await app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
+  return { ...body, id };
+}
+
+/** A group written into the database (intermediate unless `options` say otherwise) and its API session cookie. */
+export async function seedGroupSession(h: Harness, options: Parameters<typeof seedGroup>[1] = {}) {
+  const groups = await import('../../test/groups.js');
+  const group = await groups.seedGroup(h.testApp.app, { level: 'intermediate', ...options });
+  return { group, gc: await group.signIn() };
+}
+
 export async function newContext(h: Harness, width: number): Promise<BrowserContext> {
   const phone = width < 768;
   return h.browser.newContext({
@@ -116,6 +155,13 @@ export async function assertNoHorizontalOverflow(page: Page, where: string): Pro
     innerWidth: window.innerWidth,
   }));
   assert.ok(scrollWidth <= innerWidth, `${where}: page is ${scrollWidth}px wide in a ${innerWidth}px window`);
+}
+
+/** Nothing wider than the phone: with isMobile the layout viewport grows to fit the content, so compare with 375 px. */
+export async function assertFitsPhone(page: Page, where: string): Promise<void> {
+  await assertNoHorizontalOverflow(page, where);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `${where}: page is ${width}px wide on a 375 px phone`);
 }
 
 /** Waits until the live password rules have all turned green. */

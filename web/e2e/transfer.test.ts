@@ -12,49 +12,27 @@
  * Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); skips when there is none.
  * Set ZY_E2E_SHOTS=/some/dir to keep screenshots of every step.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { seedGroup } from '../../test/groups.js';
 import { asUser } from '../../test/helper.js';
 import { dayFrom, publish } from '../../src/modules/projects/test-support.js';
 import {
-  assertNoHorizontalOverflow, checkChar, haveChromium, newContext, newPage, shot, signIn, skipWithoutChromium, startHarness, type Harness,
+  assertFitsPhone, checkChar, newContext, newPage, seedGroupSession, seedVerifiedVolunteer, shot, signIn, skipWithoutChromium,
+  useHarness,
 } from './support.js';
 
-let h: Harness | undefined;
-
-before(async () => {
-  if (haveChromium) h = await startHarness();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const stamp = Date.now().toString(36);
-
-async function assertFitsPhone(page: Page, where: string): Promise<void> {
-  await assertNoHorizontalOverflow(page, where);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${where}: page is ${width}px wide on a 375 px phone`);
-}
 
 async function registerVolunteer(n = 0, name = '钱转移') {
   const first17 = '11010519880612' + String(100 + ((Date.now() + n * 37) % 800));
   const v = { username: `tr${n}_${stamp}`, password: 'Zy7xQ2mP9k', name };
-  const res = await h!.testApp.app.inject({
-    method: 'POST',
-    url: '/api/v1/volunteers',
-    payload: {
-      siteCode: '11', username: v.username, password: v.password, name: v.name, idType: 'resident_id', idNumber: first17 + checkChar(first17),
-      phone: `137${n}234${String(Date.now() % 10000).padStart(4, '0')}`, email: `tr${n}.${stamp}@example.com`, serviceRegionCode: '110105',
-      serviceCategories: ['community'],
-    },
+  const { id } = await seedVerifiedVolunteer(h(), {
+    ...v, idNumber: first17 + checkChar(first17),
+    phone: `137${n}234${String(Date.now() % 10000).padStart(4, '0')}`, email: `tr${n}.${stamp}@example.com`,
   });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = (res.json() as { id: string }).id;
-  await h!.testApp.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', id).execute();
   return { id, ...v };
 }
 
@@ -72,9 +50,9 @@ const BANK = [
 ] as const;
 
 test('record transfer to another province and county, then an online exam passed (375 px phone)', { skip: skipWithoutChromium }, async () => {
-  const { app } = h!.testApp;
+  const { app } = h().testApp;
   const v = await registerVolunteer();
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     await page.goto('/login');
@@ -162,8 +140,7 @@ test('record transfer to another province and county, then an online exam passed
     assert.match(await page.getByTestId('transfer-current-region').innerText(), /天河区/);
 
     // A group publishes an online exam (API).
-    const group = await seedGroup(app, { level: 'intermediate' });
-    const gc = await group.signIn();
+    const { gc } = await seedGroupSession(h());
     const title = `志愿者通用知识考试${stamp}`;
     const created = await asUser(app, gc, {
       method: 'POST',
@@ -235,11 +212,10 @@ test('record transfer to another province and county, then an online exam passed
 });
 
 test('a group publishes a course and rates a volunteer (1280 px); the volunteer reads it and sees the rating (375 px)', { skip: skipWithoutChromium }, async () => {
-  const { app } = h!.testApp;
+  const { app } = h().testApp;
   const db = app.ctx.db;
   const v = await registerVolunteer(1, '孙评价');
-  const group = await seedGroup(app, { level: 'intermediate' });
-  const gc = await group.signIn();
+  const { group, gc } = await seedGroupSession(h());
   // A project that ran until yesterday, the volunteer enrolled and with hours recorded in it.
   const { id: projectId } = await publish(app, gc, { name: `河道清洁${stamp}` });
   await db.updateTable('projects').set({ start_date: dayFrom(app, -10), end_date: dayFrom(app, -1) }).where('id', '=', projectId).execute();
@@ -253,7 +229,7 @@ test('a group publishes a course and rates a volunteer (1280 px); the volunteer 
   });
   assert.equal(hours.statusCode, 201, hours.body);
 
-  const pcContext = await newContext(h!, 1280);
+  const pcContext = await newContext(h(), 1280);
   const pc = await newPage(pcContext);
   const courseTitle = `志愿服务基础课程${stamp}`;
   let courseId = '';
@@ -295,7 +271,7 @@ test('a group publishes a course and rates a volunteer (1280 px); the volunteer 
     await pcContext.close();
   }
 
-  const context = await newContext(h!, 375);
+  const context = await newContext(h(), 375);
   const page = await newPage(context);
   try {
     await page.goto('/login');

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { asUser, createTestApp, signIn, TEST_ADMIN, volunteerBody, type TestApp } from '../../../test/helper.js';
+import { asUser, createTestApp, seedVolunteer, signIn, TEST_ADMIN, type TestApp } from '../../../test/helper.js';
 import { seedGroup } from '../../../test/groups.js';
 import { publish } from '../projects/test-support.js';
 
@@ -9,15 +9,7 @@ before(async () => { t = await createTestApp(); });
 after(async () => { await t.close(); });
 
 /** A registered volunteer, marked real-name verified directly (the demo registry does not know test people). */
-async function volunteer(verified = true) {
-  const body = volunteerBody();
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: body });
-  assert.equal(res.statusCode, 201, res.body);
-  const account = await t.app.ctx.db.selectFrom('accounts').select('id').where('username', '=', body.username).executeTakeFirstOrThrow();
-  if (verified) await t.app.ctx.db.updateTable('people').set({ realname_status: 'verified' }).where('account_id', '=', account.id).execute();
-  const { cookie } = await signIn(t.app, body.username, body.password);
-  return { ...body, id: account.id, cookie };
-}
+const volunteer = (verified = true) => seedVolunteer(t.app, { verified });
 
 const call = (cookie: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
   asUser(t.app, cookie, { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
