@@ -34,7 +34,6 @@
  * this process (SMTP server), our PostgreSQL processes, everything else; the machine first waits (bounded)
  * for ≥ 85 % idle. Prints tables and one JSON line. Only 127.0.0.1 is contacted.
  */
-import fs from 'node:fs';
 import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';

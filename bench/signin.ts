@@ -30,7 +30,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   ROOT, cpuWindow, freePort, machine, waitForQuiet, type CpuShares, makeAgent, MiB, parseArgs, positiveInt, printTable, request, round, RssSampler,
-  runLoad, sleep, startServer, stopServer, summarise, type LoadResult, type RunningServer,
+  runLoad, startServer, stopServer, summarise, type LoadResult, type RunningServer,
 } from './lib.js';
 
 const args = parseArgs({

@@ -94,7 +94,7 @@ export function registerErrorHandling(app: FastifyInstance) {
     return sendProblem(reply, new AppError(500, 'INTERNAL_ERROR', '系统繁忙，请稍后再试'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
+  app.setNotFoundHandler((_request, reply) =>
     sendProblem(reply, new AppError(404, 'NOT_FOUND', '您访问的内容不存在')),
   );
 }

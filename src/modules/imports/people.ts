@@ -6,7 +6,7 @@ import { hashPassword } from '../../platform/passwords.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { checkDocument, DOCUMENT_REASON_MESSAGES, maskIdNumber, maskPhone, normalizePhone } from '../identity/documents.js';
 import { isServiceRegion, provinceCodeOf } from '../places/divisions.js';
-import { lookupKey, type LookupKind, type PersonLookupKind } from '../accounts/lookups.js';
+import { lookupKey, type PersonLookupKind } from '../accounts/lookups.js';
 import { USERNAME_MESSAGES, usernameProblem } from '../accounts/usernames.js';
 import { validPersonName } from '../volunteers/register.js';
 import { SERVICE_CATEGORIES } from '../meta/catalog.js';

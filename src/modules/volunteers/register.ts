@@ -8,7 +8,7 @@ import { checkCaptcha } from '../captcha/captcha.js';
 import { enforcePasswordPolicy } from '../password-policy/service.js';
 import { getSite, isServiceRegion, provinceCodeOf } from '../places/divisions.js';
 import { checkDocument, DOCUMENT_REASON_MESSAGES, maskIdNumber, maskPhone, normalizePhone } from '../identity/documents.js';
-import { accountIdByLookup, claimLookup, lookupKey, type LookupKind, type PersonLookupKind } from '../accounts/lookups.js';
+import { accountIdByLookup, claimLookup, lookupKey, type PersonLookupKind } from '../accounts/lookups.js';
 import { USERNAME_MESSAGES, usernameProblem } from '../accounts/usernames.js';
 import { SERVICE_CATEGORY_CODES, SERVICE_FIELD_CODES } from '../meta/catalog.js';
 import { siteSettings } from '../places/site-settings.js';

@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import {
-  Alert, App, Button, Card, Checkbox, DatePicker, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Pagination, Radio, Select,
+  Alert, App, Button, Card, Checkbox, DatePicker, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Pagination, Radio,
   Tag, Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
