@@ -100,8 +100,9 @@ test('record transfer to another province and county, then an online exam passed
     await page.getByTestId('transfer-confirm').click();
 
     // The page now shows the new site and region, and the history has the move.
+    // Site (from /me) and region (from /me/profile) reload separately: wait for both.
     await page.locator('[data-testid="transfer-current-site"][data-site="44"]').waitFor();
-    assert.equal(await page.getByTestId('transfer-current-region').getAttribute('data-region'), '440106');
+    await page.locator('[data-testid="transfer-current-region"][data-region="440106"]').waitFor();
     const item = page.getByTestId('transfer-item');
     await item.waitFor();
     assert.equal(await item.count(), 1);
@@ -136,6 +137,7 @@ test('record transfer to another province and county, then an online exam passed
     await page.getByTestId('home-total-hours').waitFor();
     await page.goto('/me/transfer');
     await page.locator('[data-testid="transfer-current-site"][data-site="44"]').waitFor();
+    await page.locator('[data-testid="transfer-current-region"][data-region="440106"]').waitFor();
     assert.match(await page.getByTestId('transfer-current-site').innerText(), /广东省/);
     assert.match(await page.getByTestId('transfer-current-region').innerText(), /天河区/);
 
