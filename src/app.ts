@@ -47,6 +47,7 @@ import { volunteerCardRoutes } from './modules/volunteer-cards/routes.js';
 import { evaluationRoutes } from './modules/evaluations/routes.js';
 import { commendationRoutes } from './modules/commendations/routes.js';
 import { recordTransferRoutes } from './modules/record-transfers/routes.js';
+import { homeRoutes } from './modules/home/routes.js';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BuildOptions {
@@ -121,6 +122,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(evaluationRoutes);
       await api.register(commendationRoutes);
       await api.register(recordTransferRoutes);
+      await api.register(homeRoutes);
       await api.register(realnameRoutes);
       await api.register(selfServiceRoutes);
       await api.register(unitRoutes);

@@ -19,21 +19,13 @@ export interface MyCommendation {
 }
 
 /** A row of GET /groups/{id}/commendations (full names: the group and its authorities only). */
-export interface GroupCommendation {
-  id: string;
+export interface GroupCommendation extends Omit<MyCommendation, 'groupId' | 'groupName' | 'siteCode'> {
   accountId: string;
   volunteerName: string;
   volunteerNumber: string | null;
-  title: string;
-  level: CommendationLevel;
-  levelName: string;
-  grantedOn: string;
-  note: string | null;
-  grantedAs: 'group' | 'authority' | 'admin';
   status: 'active' | 'revoked';
   revokedAt: string | null;
   revokedReason: string | null;
-  createdAt: string;
 }
 
 export interface GrantCommendation {

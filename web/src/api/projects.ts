@@ -168,6 +168,22 @@ export interface Summary {
   projects: number;
 }
 
+/** GET /me/home: the volunteer home page in one call. */
+export interface VolunteerHome {
+  totalHours: number;
+  stars: number;
+  groupCount: number;
+  projectCount: number;
+  groups: { groupId: string; groupName: string; siteCode: string }[];
+  projects: { projectId: string; projectName: string; siteCode: string; positionName: string; startDate: string; endDate: string; projectStatus: ProjectStatus }[];
+  recentHours: Pick<MyHour, 'id' | 'projectId' | 'projectName' | 'serviceDate' | 'startTime' | 'endTime' | 'hours'>[];
+  evaluations: {
+    items: { projectId: string; projectName: string; groupId: string; groupName: string; rating: number; comment: string | null; updatedAt: string }[];
+    averageRating: number | null;
+    total: number;
+  };
+}
+
 export interface HourReport {
   id: string;
   recordId: string;
@@ -235,6 +251,7 @@ export const projectsApi = {
     api.post<{ id: string; status: string }>(`/hours/${enc(hourId)}/corrections`, body),
   myHours: (query: { status: HourStatus; page?: number; pageSize?: number }) => api.get<Page<MyHour>>('/me/hours', { query }),
   summary: () => api.get<Summary>('/me/summary'),
+  home: () => api.get<VolunteerHome>('/me/home'),
   myReports: (query: { page?: number; pageSize?: number } = {}) => api.get<Page<HourReport>>('/me/hour-reports', { query }),
   myCorrections: (query: { page?: number; pageSize?: number } = {}) => api.get<Page<HourCorrection>>('/me/hour-corrections', { query }),
 };

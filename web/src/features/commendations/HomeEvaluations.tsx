@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Empty, Flex, List, Rate, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { evaluationsApi, type MyEvaluation } from '../../api/commendations';
+import { evaluationsApi } from '../../api/commendations';
+import type { VolunteerHome } from '../../api/projects';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
 import { errorTitle, formatDate } from '../projects/common';
@@ -9,10 +10,16 @@ import { commendationText as T } from './text';
 
 const FIRST = 3;
 
-/** Groups' evaluations of the volunteer, on the home page: the average and the newest few. */
-export function HomeEvaluations() {
+type Evaluations = VolunteerHome['evaluations'];
+
+/**
+ * Groups' evaluations of the volunteer, on the home page: the average and the newest few (from GET /me/home);
+ * "show all" loads the rest.
+ */
+export function HomeEvaluations({ first, loading }: { first: Evaluations | undefined; loading: boolean }) {
   const [all, setAll] = useState(false);
-  const list = useLoad(() => evaluationsApi.mine({ pageSize: all ? 100 : FIRST }), [all]);
+  const more = useLoad<Evaluations | undefined>(() => (all ? evaluationsApi.mine({ pageSize: 100 }) : Promise.resolve(undefined)), [all]);
+  const list = all ? more : { data: first, loading, error: undefined, reload: () => {} };
   const d = list.data;
   return (
     <Card
@@ -33,7 +40,7 @@ export function HomeEvaluations() {
       {list.error ? (
         <Alert type="error" showIcon title={errorTitle(list.error)} action={<Button onClick={list.reload}>{commonText.retry}</Button>} />
       ) : (
-        <List<MyEvaluation>
+        <List<Evaluations['items'][number]>
           loading={list.loading}
           dataSource={d?.items ?? []}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={T.noEvaluations} /> }}

@@ -1,7 +1,6 @@
 import { CalendarOutlined, ClockCircleOutlined, FlagOutlined, ScanOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Flex, List, Rate, Skeleton, Statistic, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
-import { groupsApi } from '../../api/groups';
 import { projectsApi } from '../../api/projects';
 import { commonText } from '../../shared/text';
 import { useLoad } from '../../shared/useLoad';
@@ -11,18 +10,18 @@ import { projectText as T } from './text';
 
 const H = T.home;
 
-/** The volunteer's figures on the home page (seed 002 §2.1.6.1): hours, stars, groups, projects, recent records. */
+/**
+ * The volunteer's home page (seed 002 §2.1.6.1): hours, stars, groups, projects, recent records and evaluations,
+ * all from one GET /me/home so that a phone waits for one round trip.
+ */
 export function HomeSummary() {
-  const summary = useLoad(() => projectsApi.summary(), []);
-  const groups = useLoad(() => groupsApi.myGroups({ status: 'joined', pageSize: 5 }), []);
-  const projects = useLoad(() => projectsApi.myProjects({ status: 'enrolled', pageSize: 5 }), []);
-  const recent = useLoad(() => projectsApi.myHours({ status: 'effective', pageSize: 5 }), []);
-  const s = summary.data;
+  const home = useLoad(() => projectsApi.home(), []);
+  const s = home.data;
 
   return (
     <Flex vertical gap={16} data-testid="home-summary">
-      {summary.error ? (
-        <Alert type="error" showIcon title={errorTitle(summary.error)} action={<Button onClick={summary.reload}>{commonText.retry}</Button>} />
+      {home.error ? (
+        <Alert type="error" showIcon title={errorTitle(home.error)} action={<Button onClick={home.reload}>{commonText.retry}</Button>} />
       ) : !s ? (
         <Skeleton active paragraph={{ rows: 2 }} />
       ) : (
@@ -44,10 +43,10 @@ export function HomeSummary() {
             )}
           </Card>
           <Card size="small" style={{ flex: '1 1 100px' }}>
-            <Statistic title={H.groups} value={s.groups} />
+            <Statistic title={H.groups} value={s.groupCount} />
           </Card>
           <Card size="small" style={{ flex: '1 1 100px' }}>
-            <Statistic title={H.projects} value={s.projects} />
+            <Statistic title={H.projects} value={s.projectCount} />
           </Card>
         </Flex>
       )}
@@ -76,8 +75,8 @@ export function HomeSummary() {
 
       <Card size="small" title={H.recentHours} extra={<Link to="/me/hours">{H.more}</Link>}>
         <List
-          loading={recent.loading}
-          dataSource={recent.data?.items ?? []}
+          loading={home.loading}
+          dataSource={s?.recentHours ?? []}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={H.noRecentHours} /> }}
           renderItem={(h) => (
             <List.Item data-testid="home-recent-hour" style={{ paddingInline: 0 }}>
@@ -102,18 +101,18 @@ export function HomeSummary() {
         />
       </Card>
 
-      <HomeEvaluations />
+      <HomeEvaluations first={s?.evaluations} loading={home.loading} />
 
       <Flex gap={16} wrap>
         <Card size="small" title={H.groups} style={{ flex: '1 1 260px' }} extra={<Link to="/me/groups">{H.more}</Link>}>
-          {(groups.data?.items ?? []).length === 0 ? (
-            <Typography.Text type="secondary">{groups.loading ? '…' : H.none}</Typography.Text>
+          {!s?.groups.length ? (
+            <Typography.Text type="secondary">{home.loading ? '…' : H.none}</Typography.Text>
           ) : (
             <Flex gap={6} wrap>
-              {groups.data!.items.map((g) => (
+              {s.groups.map((g) => (
                 <Link key={g.groupId} to={`/groups/${encodeURIComponent(g.groupId)}`}>
                   <Tag color="blue" style={{ marginInlineEnd: 0 }}>
-                    {g.name ?? g.groupName ?? g.groupId}
+                    {g.groupName}
                   </Tag>
                 </Link>
               ))}
@@ -121,11 +120,11 @@ export function HomeSummary() {
           )}
         </Card>
         <Card size="small" title={H.projects} style={{ flex: '1 1 260px' }} extra={<Link to="/me/projects">{H.more}</Link>}>
-          {(projects.data?.items ?? []).length === 0 ? (
-            <Typography.Text type="secondary">{projects.loading ? '…' : H.none}</Typography.Text>
+          {!s?.projects.length ? (
+            <Typography.Text type="secondary">{home.loading ? '…' : H.none}</Typography.Text>
           ) : (
             <Flex vertical gap={4}>
-              {projects.data!.items.map((p) => (
+              {s.projects.map((p) => (
                 <Link key={p.projectId} to={`/projects/${encodeURIComponent(p.projectId)}`} data-testid="home-project">
                   {p.projectName}
                 </Link>
