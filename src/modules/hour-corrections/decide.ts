@@ -9,7 +9,8 @@ import { tellAccount } from '../hour-reports/notify.js';
 import { requireOrganiser } from '../service-records/record.js';
 import { chinaDayStart, type Interval } from '../service-records/rules.js';
 import { applyTotals, lockVolunteers } from '../service-records/totals.js';
-import { checkAgainst, checkAlone, hhmm } from './rules.js';
+import { checkAgainst, checkAlone } from './rules.js';
+import { chinaClock } from '../projects/status.js';
 import { TEXT } from './text.js';
 
 const DAY_MS = 86_400_000;
@@ -53,7 +54,7 @@ export async function decideCorrection(ctx: AppContext, request: FastifyRequest,
         .where('start_at', '<', new Date(to)).where('end_at', '>', new Date(from)).execute())
         .map((o) => ({ start: new Date(o.start_at).getTime(), end: new Date(o.end_at).getTime(), hours: Number(o.hours) }));
       checkAgainst(others, row);
-      const before = { serviceDate: r.service_date, startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours) };
+      const before = { serviceDate: r.service_date, startTime: chinaClock(r.start_at), endTime: chinaClock(r.end_at), hours: Number(r.hours) };
       const after = { serviceDate: row.input.serviceDate, startTime: row.input.startTime, endTime: row.input.endTime, hours: row.input.hours };
       await trx.updateTable('service_records').set({
         service_date: after.serviceDate, start_at: new Date(row.start), end_at: new Date(row.end), hours: after.hours, updated_at: now,

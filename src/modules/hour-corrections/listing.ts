@@ -5,7 +5,7 @@ import type { HourCorrectionStatus, ProposedCorrection } from '../../platform/da
 import { maskName } from '../board/names.js';
 import { disputeHandler, findDisputeGroup } from '../hour-reports/access.js';
 import type { Page } from '../hour-reports/listing.js';
-import { hhmm } from './rules.js';
+import { chinaClock } from '../projects/status.js';
 import { TEXT } from './text.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -22,8 +22,8 @@ type Row = {
 const view = (r: Row) => ({
   id: r.id,
   record: {
-    id: r.record_id, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date, startTime: hhmm(r.start_at),
-    endTime: hhmm(r.end_at), hours: Number(r.hours), status: r.record_status,
+    id: r.record_id, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date, startTime: chinaClock(r.start_at),
+    endTime: chinaClock(r.end_at), hours: Number(r.hours), status: r.record_status,
   },
   proposed: r.proposed, reason: r.reason, status: r.status, decisionReason: r.decision_reason, decidedAt: iso(r.decided_at),
   createdAt: iso(r.created_at)!,

@@ -2,8 +2,7 @@ import { AppError, type FieldProblem } from '../../platform/errors.js';
 import type { ProposedCorrection } from '../../platform/database/schema-record-disputes.js';
 import { checkRow, checkVolunteer, type Interval, type ParsedRow } from '../service-records/rules.js';
 import { RULE_NAMES, TEXT } from './text.js';
-
-export const hhmm = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+import { chinaClock } from '../projects/status.js';
 
 export interface StoredRecord { service_date: string; start_at: Date; end_at: Date; hours: number; account_id: string }
 
@@ -12,8 +11,8 @@ export function merged(record: StoredRecord, p: ProposedCorrection) {
   return {
     volunteerId: record.account_id,
     serviceDate: p.serviceDate ?? record.service_date,
-    startTime: p.startTime ?? hhmm(record.start_at),
-    endTime: p.endTime ?? hhmm(record.end_at),
+    startTime: p.startTime ?? chinaClock(record.start_at),
+    endTime: p.endTime ?? chinaClock(record.end_at),
     hours: p.hours ?? Number(record.hours),
   };
 }

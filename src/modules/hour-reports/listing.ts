@@ -5,8 +5,8 @@ import type { HourReportStatus } from '../../platform/database/schema-record-dis
 import { maskName } from '../board/names.js';
 import { disputeHandler, findDisputeGroup } from './access.js';
 import { TEXT } from './text.js';
+import { chinaClock } from '../projects/status.js';
 
-export const hhmm = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export interface Page { page: number; pageSize: number }
@@ -27,7 +27,7 @@ export async function myReports(ctx: AppContext, request: FastifyRequest, q: Pag
   return {
     items: rows.map((r) => ({
       id: r.id, recordId: r.record_id, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date,
-      startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours), volunteerName: maskName(r.volunteer_name ?? ''),
+      startTime: chinaClock(r.start_at), endTime: chinaClock(r.end_at), hours: Number(r.hours), volunteerName: maskName(r.volunteer_name ?? ''),
       reason: r.reason, status: r.status, outcome: r.decision_reason, decidedAt: iso(r.decided_at), createdAt: iso(r.created_at)!,
     })),
     total: Number(count.n), page: q.page, pageSize: q.pageSize,
@@ -60,8 +60,8 @@ export async function groupReports(ctx: AppContext, request: FastifyRequest, gro
     items: rows.map((r) => ({
       id: r.id,
       record: {
-        id: r.record_id, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date, startTime: hhmm(r.start_at),
-        endTime: hhmm(r.end_at), hours: Number(r.hours), status: r.record_status, deletedReason: r.deleted_reason,
+        id: r.record_id, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date, startTime: chinaClock(r.start_at),
+        endTime: chinaClock(r.end_at), hours: Number(r.hours), status: r.record_status, deletedReason: r.deleted_reason,
         volunteerName: authority ? maskName(r.volunteer_name ?? '') : (r.volunteer_name ?? ''), volunteerNumber: r.volunteer_number ?? null,
       },
       reporterName: maskName(r.reporter_name ?? ''),

@@ -5,6 +5,9 @@ export type ProjectStatus = 'pending_review' | 'recruiting' | 'in_progress' | 'f
 /** Today's date in China time ('YYYY-MM-DD'); project dates are China calendar days. */
 export const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
+/** The China wall-clock time of an instant, 'HH:MM' (service records show their times so). */
+export const chinaClock = (at: Date | string) => new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+
 /**
  * The status people see. Only review and cancellation are stored; a published project is recruiting before its
  * start date, in progress from its start to its end date and finished after it, read from the date so nothing

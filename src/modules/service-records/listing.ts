@@ -2,13 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { requireAccount } from '../../platform/auth-guard.js';
+import { prepared } from '../../platform/database/prepared.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { currentGroupActor, isAuthorityOver } from '../groups/actor.js';
 import type { ServiceRecordStatus } from '../../platform/database/schema-service-records.js';
 import { starsFor } from './rules.js';
 import { STAR_THRESHOLDS, TEXT } from './text.js';
+import { chinaClock } from '../projects/status.js';
 
-const hhmm = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
 const maskName = (name: string | null) => (name ? `${[...name][0]}${'*'.repeat(Math.max(1, [...name].length - 1))}` : '*');
 
 /** The public hour listing (时长公示) of a published project: effective records, names masked. */
@@ -26,7 +27,7 @@ export async function projectHours(ctx: AppContext, projectId: string, page: num
   return {
     items: rows.map((r) => ({
       id: r.id, volunteerName: maskName(r.name), volunteerNumber: r.volunteer_number ?? null, serviceDate: r.service_date,
-      startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours),
+      startTime: chinaClock(r.start_at), endTime: chinaClock(r.end_at), hours: Number(r.hours),
     })),
     total: Number(count.n), page, pageSize,
   };
@@ -46,7 +47,7 @@ export async function myHours(ctx: AppContext, request: FastifyRequest, status: 
   return {
     items: rows.map((r) => ({
       id: r.id, siteCode: r.site_code, projectId: r.project_id, projectName: r.project_name, serviceDate: r.service_date,
-      startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours), note: r.note, status: r.status,
+      startTime: chinaClock(r.start_at), endTime: chinaClock(r.end_at), hours: Number(r.hours), note: r.note, status: r.status,
       ineffectiveReason: r.ineffective_reason, deletedAt: r.deleted_at ? new Date(r.deleted_at).toISOString() : null, deletedReason: r.deleted_reason,
     })),
     total: Number(count.n), page, pageSize,
@@ -60,7 +61,7 @@ export async function mySummary(ctx: AppContext, request: FastifyRequest) {
   const { rows: [row] } = await sql<{ hours: number | string | null; groups: number | string; projects: number | string }>`
     select (select effective_hours from volunteer_totals where account_id = ${account.id}) as hours,
            (select count(*) from group_members where account_id = ${account.id} and status = 'joined') as groups,
-           (select count(*) from enrollments where account_id = ${account.id} and status = 'enrolled') as projects`.execute(ctx.db);
+           (select count(*) from enrollments where account_id = ${account.id} and status = 'enrolled') as projects${prepared}`.execute(ctx.db);
   const totalHours = Number(row?.hours ?? 0);
   return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(row?.groups ?? 0), projects: Number(row?.projects ?? 0) };
 }
@@ -91,7 +92,7 @@ export async function organiserRecords(ctx: AppContext, request: FastifyRequest,
   return {
     items: rows.map((r) => ({
       id: r.id, volunteerId: r.account_id, volunteerName: r.name ?? r.display_name, volunteerNumber: r.volunteer_number ?? null,
-      positionId: r.position_id, serviceDate: r.service_date, startTime: hhmm(r.start_at), endTime: hhmm(r.end_at), hours: Number(r.hours),
+      positionId: r.position_id, serviceDate: r.service_date, startTime: chinaClock(r.start_at), endTime: chinaClock(r.end_at), hours: Number(r.hours),
       status: r.status, ineffectiveReason: r.ineffective_reason, deletedReason: r.deleted_reason, note: r.note,
       createdAt: new Date(r.created_at).toISOString(),
     })),
