@@ -3,6 +3,7 @@ import type { AccountType, DB } from './database/schema.js';
 import type { AppContext } from './context.js';
 import { randomToken, sha256 } from './crypto.js';
 import { uuidv7 } from './ids.js';
+import { prepared } from './database/prepared.js';
 
 export const SESSION_COOKIE = 'zy_session';
 
@@ -64,6 +65,7 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Au
       'a.id as account_id', 'a.type', 'a.username', 'a.site_code', 'a.display_name', 'a.status',
     ])
     .where('s.token_hash', '=', sha256(token))
+    .modifyEnd(prepared)
     .executeTakeFirst();
   if (!row || row.ended_at || row.status !== 'active') return null;
   if (row.idle_expires_at <= now || row.absolute_expires_at <= now) {

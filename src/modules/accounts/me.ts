@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountType, DB, RealNameStatus } from '../../platform/database/schema.js';
+import { prepared } from '../../platform/database/prepared.js';
 
 export type RealNameLevel = 'none' | 'basic' | 'intermediate' | 'advanced';
 
@@ -54,6 +55,6 @@ export function toMeView(row: MeRow): MeView {
 }
 
 export async function loadMe(db: Kysely<DB>, accountId: string): Promise<MeView | null> {
-  const row = await meQuery(db).where('a.id', '=', accountId).executeTakeFirst();
+  const row = await meQuery(db).where('a.id', '=', accountId).modifyEnd(prepared).executeTakeFirst();
   return row ? toMeView(row) : null;
 }

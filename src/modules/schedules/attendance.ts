@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { DB } from '../../platform/database/schema.js';
+import { prepared } from '../../platform/database/prepared.js';
 import { audit, auditRow } from '../../platform/audit.js';
 import { requireAccount } from '../../platform/auth-guard.js';
 import { publicBaseUrl } from '../../platform/config.js';
@@ -75,7 +76,7 @@ export async function scan(ctx: AppContext, request: FastifyRequest, input: { to
     .leftJoin('shift_assignments as a', (j) => j.onRef('a.site_code', '=', 's.site_code').onRef('a.shift_id', '=', 's.id').on('a.account_id', '=', account.id))
     .leftJoin('projects as p', (j) => j.onRef('p.site_code', '=', 's.site_code').onRef('p.id', '=', 's.project_id'))
     .select(['s.site_code', 's.id', 's.ends_at', 'a.account_id as assigned', 'p.id as project_id', 'p.lat', 'p.lng'])
-    .where('s.id', '=', shiftId).executeTakeFirst();
+    .where('s.id', '=', shiftId).modifyEnd(prepared).executeTakeFirst();
   if (!shift) throw errors.notFound(TEXT.shiftNotFound);
   if (!shift.assigned) throw new AppError(403, 'NOT_ASSIGNED', TEXT.notAssigned);
   if (input.lat !== undefined && input.lng !== undefined) {
@@ -99,7 +100,7 @@ export async function scan(ctx: AppContext, request: FastifyRequest, input: { to
         site_code: shift.site_code, shift_id: shift.id, account_id: account.id, checked_in_at: now, shift_ends_at: shift.ends_at,
       }).onConflict((oc) => oc.columns(['site_code', 'shift_id', 'account_id']).doNothing()).returning(['checked_in_at', 'checked_out_at']))
       .with('logged', (db) => db.insertInto('audit_log').values(logged).returning('id'))
-      .selectFrom('ins').select(['checked_in_at', 'checked_out_at']).executeTakeFirst();
+      .selectFrom('ins').select(['checked_in_at', 'checked_out_at']).modifyEnd(prepared).executeTakeFirst();
     if (inserted) return view(inserted);
     // A repeat (or a parallel double scan that lost): keep the first time. A statement of its own, so it sees the
     // row the other scan committed while ours waited on the key.
@@ -111,7 +112,7 @@ export async function scan(ctx: AppContext, request: FastifyRequest, input: { to
       .where('checked_out_at', 'is', null).returning(['checked_in_at', 'checked_out_at']))
     .with('logged', (db) => db.insertInto('audit_log').columns(Object.keys(logged) as (keyof typeof logged)[])
       .expression((eb) => eb.selectFrom('upd').select(Object.entries(logged).map(([name, value]) => eb.val(value).as(name)) as any)).returning('id'))
-    .selectFrom('upd').select(['checked_in_at', 'checked_out_at']).executeTakeFirst();
+    .selectFrom('upd').select(['checked_in_at', 'checked_out_at']).modifyEnd(prepared).executeTakeFirst();
   if (checkedOut) return view(checkedOut);
   // Not checked in, already checked out, or racing another scan: decide on the locked row.
   const row = await ctx.db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
+import { PreparingClient } from './prepared.js';
 import pg from 'pg';
 import path from 'node:path';
 import type { DB } from './schema.js';
@@ -73,7 +74,7 @@ export async function openPglite(dataDir: string | null): Promise<OpenDatabase> 
 }
 
 export async function openPostgres(url: string, poolSize = 20): Promise<OpenDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: PreparingClient });
   // An idle client whose server connection drops (restart, failover) must not crash the process.
   pool.on('error', (error) => console.error(`PostgreSQL pool: ${error.message}`));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
