@@ -392,6 +392,39 @@ export interface LoadResult {
   perSecond: number;
 }
 
+/** The answers of a load run: latencies of the expected status, everything else counted by kind. */
+class Tally {
+  latencies: number[] = [];
+  errorKinds: Record<string, number> = {};
+  firstError: string | null = null;
+  ok = 0;
+  errors = 0;
+
+  constructor(private readonly expectStatus: number) {}
+
+  /** Records an answer timed at `ms`; true when it had the expected status. */
+  answer(reply: Reply, ms: number): boolean {
+    if (reply.status === this.expectStatus) {
+      this.ok++;
+      this.latencies.push(ms);
+      return true;
+    }
+    this.fail(String(reply.status), `${reply.status} ${reply.body.slice(0, 300)}`);
+    return false;
+  }
+
+  fail(kind: string, message: string) {
+    this.errors++;
+    this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
+    this.firstError ??= message;
+  }
+
+  result(elapsedMs: number): LoadResult {
+    const { ok, errors, errorKinds, firstError } = this;
+    return { ok, errors, errorKinds, firstError, elapsedMs, latency: summarise(this.latencies), perSecond: (ok / elapsedMs) * 1000 };
+  }
+}
+
 /**
  * Runs `concurrency` workers that each send one request at a time. `next(i)` builds the i-th request
  * (or returns null when there is no more work). Stops at `maxRequests` or when `durationMs` has passed,
@@ -408,12 +441,8 @@ export async function runLoad(options: {
   next: (i: number) => { method: string; path: string; body?: unknown; headers?: Record<string, string> } | null;
   onOk?: (i: number, reply: Reply) => void;
 }): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const errorKinds: Record<string, number> = {};
-  let firstError: string | null = null;
+  const tally = new Tally(options.expectStatus);
   let issued = 0;
-  let ok = 0;
-  let errors = 0;
   const t0 = performance.now();
   const deadline = t0 + options.durationMs;
   let lastDone = t0;
@@ -427,27 +456,81 @@ export async function runLoad(options: {
       try {
         reply = await request(options.port, spec.method, spec.path, spec.body, { agent: options.agent, headers: spec.headers });
       } catch (error) {
-        errors++;
-        errorKinds.network = (errorKinds.network ?? 0) + 1;
-        firstError ??= String(error);
+        tally.fail('network', String(error));
         continue;
       }
       const done = performance.now();
       if (done > deadline) return; // finished after the deadline: not part of the measured window
       lastDone = done;
-      if (reply.status === options.expectStatus) {
-        ok++;
-        latencies.push(reply.ms);
-        options.onOk?.(i, reply);
-      } else {
-        errors++;
-        errorKinds[reply.status] = (errorKinds[reply.status] ?? 0) + 1;
-        firstError ??= `${reply.status} ${reply.body.slice(0, 300)}`;
-      }
+      if (tally.answer(reply, reply.ms)) options.onOk?.(i, reply);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   // For a fixed-count run the window ends with the last answer; for a timed run it is the duration.
-  const elapsedMs = issued >= options.maxRequests ? lastDone - t0 : Math.min(options.durationMs, performance.now() - t0);
-  return { ok, errors, errorKinds, firstError, elapsedMs, latency: summarise(latencies), perSecond: (ok / elapsedMs) * 1000 };
+  return tally.result(issued >= options.maxRequests ? lastDone - t0 : Math.min(options.durationMs, performance.now() - t0));
+}
+
+/**
+ * Open loop: requests are sent at `ratePerSecond` (evenly spaced) whether or not earlier ones have answered, as people
+ * arriving at a door do; at most `maxInFlight` at once, the rest wait their turn. Latency is measured from when a
+ * request was due, not when it could be sent, so waiting for a free connection counts (no coordinated omission).
+ */
+export async function runOpenLoop(options: {
+  port: number;
+  agent: http.Agent;
+  ratePerSecond: number;
+  maxInFlight: number;
+  durationMs: number;
+  expectStatus: number;
+  next: (i: number) => { method: string; path: string; body?: unknown; headers?: Record<string, string> } | null;
+  onOk?: (i: number, reply: Reply) => void;
+}): Promise<LoadResult & { offered: number; peakInFlight: number }> {
+  const tally = new Tally(options.expectStatus);
+  let inFlight = 0;
+  let peakInFlight = 0;
+  let due = 0;
+  let exhausted = false;
+  const waiting: { i: number; dueAt: number }[] = [];
+  const t0 = performance.now();
+  const end = t0 + options.durationMs;
+  const pending = new Set<Promise<void>>();
+
+  const send = (i: number, dueAt: number) => {
+    const spec = options.next(i);
+    if (!spec) {
+      exhausted = true;
+      return;
+    }
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    const p = request(options.port, spec.method, spec.path, spec.body, { agent: options.agent, headers: spec.headers }).then(
+      (reply) => {
+        const ms = performance.now() - dueAt;
+        if (tally.answer(reply, ms)) options.onOk?.(i, { ...reply, ms });
+      },
+      (error) => tally.fail('network', String(error)),
+    ).finally(() => {
+      inFlight--;
+      pending.delete(p);
+      const nextUp = waiting.shift();
+      if (nextUp) send(nextUp.i, nextUp.dueAt);
+    });
+    pending.add(p);
+  };
+
+  while (!exhausted) {
+    const now = performance.now();
+    if (now >= end) break;
+    const shouldHave = Math.floor(((now - t0) / 1000) * options.ratePerSecond);
+    while (due < shouldHave && !exhausted) {
+      const dueAt = t0 + (due / options.ratePerSecond) * 1000;
+      if (inFlight < options.maxInFlight) send(due, dueAt);
+      else waiting.push({ i: due, dueAt });
+      due++;
+    }
+    await sleep(1);
+  }
+  // Whatever was due is still sent and timed: dropping it would hide a backlog.
+  while (pending.size) await Promise.all([...pending]);
+  return { ...tally.result(Math.min(options.durationMs, performance.now() - t0)), offered: due, peakInFlight };
 }

@@ -4,13 +4,15 @@
  *
  *   npx tsx bench/province.ts [--db=zy_bench_province] [--phases=search,batch,home,scan] [--duration=20] [--warmup=5]
  *     [--search-clients=32] [--home-clients=32] [--scan-clients=100] [--light-clients=2 (home and scan again with this many)]
+ *     [--search-rates=250,500 (open-loop search rates, at most --search-clients in flight; empty for none)] [--scan-rates=250,500 (open-loop check-in rates, at most --scan-clients in flight; empty for none)]
  *     [--batch-runs=3] [--batch-size=10000] [--quiet-wait=30 (seconds to wait for an idle machine)]
- *     [--pg=postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--pg=postgres://postgres@localhost:5432/postgres?host=/var/run/postgresql (the Unix socket if present, else 127.0.0.1:5432)] [--prewarm=true (pg_prewarm the tables the requests read)]
+ *     [--cpu-prof=DIR (the server writes a V8 CPU profile there when it stops)]
  *
  * Starts the real server (bench/lib.ts startServer) on that database with the generator's DATA_KEY, and measures:
  * project search (GET /api/v1/projects over a mix of filters), the batch of service records (POST /projects/{id}/hours,
- * whole request including the commit), the volunteer home page (GET /me, /me/summary, /me/projects and /me/hours as
- * the web app's home page calls them, in parallel) and QR check-in (POST /attendance/scan). Sessions are inserted
+ * whole request including the commit), the volunteer home page (GET /me and /me/home in parallel, as the web app
+ * opens it) and QR check-in (POST /attendance/scan). Sessions are inserted
  * directly (token hash as src/platform/sessions.ts makes it): sign-in itself is bench/signin.ts's subject.
  * Every phase leaves its rows behind (records, enrolments, shifts, attendance, sessions), so a reused database
  * slowly grows; each phase picks fresh volunteers, projects and shifts so that repeated runs stay valid.
@@ -22,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
   cpuWindow, freePort, machine, makeAgent, MiB, parseArgs, positiveInt, printTable, request, round, RssSampler, runLoad, startServer, stopServer,
-  summarise, waitForQuiet, type RunningServer,
+  runOpenLoop, summarise, waitForQuiet, type RunningServer,
 } from './lib.js';
 import { BOX, countiesOf, DATA_KEY, DAY_MS, PROJECT_WORDS, projectKind, TAG, uuid } from './province-generate.js';
 import { FieldCipher, sha256 } from '../src/platform/crypto.js';
@@ -31,8 +33,10 @@ import { signQr } from '../src/modules/schedules/qr.js';
 import { SERVICE_CATEGORY_CODES } from '../src/modules/meta/catalog.js';
 
 const args = parseArgs({
-  db: 'zy_bench_province', phases: 'search,batch,home,scan', duration: '20', warmup: '5', 'search-clients': '32', 'home-clients': '32',
-  'scan-clients': '100', 'light-clients': '2', 'batch-runs': '3', 'batch-size': '10000', 'quiet-wait': '30', pg: 'postgres://postgres@127.0.0.1:5432/postgres',
+  db: 'zy_bench_province', phases: 'search,batch,home,scan', duration: '20', warmup: '5', 'search-clients': '32', 'search-rates': '250,500', 'home-clients': '32',
+  'scan-clients': '100', 'scan-rates': '250,500', 'light-clients': '2', 'batch-runs': '3', 'batch-size': '10000', 'quiet-wait': '30', prewarm: 'true', 'cpu-prof': '',
+  // The server and PostgreSQL share the machine: its Unix socket when there is one (see docs/benchmarks.md), else TCP.
+  pg: fs.existsSync('/var/run/postgresql/.s.PGSQL.5432') ? 'postgres://postgres@localhost:5432/postgres?host=/var/run/postgresql' : 'postgres://postgres@127.0.0.1:5432/postgres',
 });
 const DURATION_S = positiveInt(args.duration, 'duration', 600);
 const WARMUP_S = positiveInt(args.warmup, 'warmup', 120);
@@ -66,6 +70,20 @@ async function main() {
   console.log(`machine: ${host.nproc} CPUs (${host.cpu}), ${host.memTotalGiB} GiB, Node ${host.node}, PostgreSQL ${pgVersion}, load average ${host.loadavg1m}`);
   console.log(`database ${args.db} (${counts.size}): site ${site}, ${V.toLocaleString('en')} volunteers, ${G.toLocaleString('en')} groups, ${P.toLocaleString('en')} projects, ~${Number(counts.records).toLocaleString('en')} service records`);
   const cipher = new FieldCipher(Buffer.from(DATA_KEY, 'base64'));
+  const settings = (await db.query(`select string_agg(name || '=' || current_setting(name), ', ' order by name) as s from pg_settings
+    where name in ('shared_buffers', 'effective_cache_size', 'jit', 'random_page_cost', 'work_mem', 'shared_preload_libraries')`)).rows[0].s;
+  console.log(`PostgreSQL settings: ${settings}; server connects by ${dbUrl.searchParams.get('host')?.startsWith('/') ? 'Unix socket' : 'TCP'}`);
+  if (args.prewarm === 'true') {
+    // A server that has been running holds its hot tables and indexes in shared buffers; one just restarted (or a
+    // database just generated) reads them from disk. Load every table and index but the ledger's 3.7 GB heap (new
+    // records go to its end) and what no measured request reads (sign-in look-ups, the audit log).
+    const t0 = performance.now();
+    await db.query('create extension if not exists pg_prewarm');
+    const { rows: [warm] } = await db.query(`select coalesce(sum(pg_prewarm(c.oid)), 0) * 8 / 1024 as mb from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'i')
+        and c.relname not in ('service_records', 'account_lookups', 'account_lookups_pkey', 'account_lookups_account', 'audit_log')`);
+    console.log(`pg_prewarm: ${Math.round(Number(warm.mb))} MB of tables and indexes loaded in ${round((performance.now() - t0) / 1000, 1)} s`);
+  }
 
   /** Sessions for accounts, inserted directly; returns the bearer tokens in the same order. */
   async function sessions(accountIds: string[]): Promise<string[]> {
@@ -87,7 +105,7 @@ async function main() {
   console.log(`machine idle share before start: ${round(quiet.idle * 100, 0)} % (waited ${round(quiet.waitedMs / 1000, 0)} s); load average ${round(os.loadavg()[0], 2)}`);
   let server: RunningServer | null = await startServer({
     DATABASE_URL: dbUrl.toString(), CAPTCHA: 'off', PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATA_KEY: DATA_KEY,
-  });
+  }, { nodeArgs: args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [] });
   console.log(`server: ${server.label}, pid ${server.pid}, ready in ${Math.round(server.readyMs)} ms`);
   const rss = new RssSampler(server.pid);
   const monitor = new pg.Client({ connectionString: args.pg });
@@ -103,6 +121,7 @@ async function main() {
     // ---------------------------------------------------------------- project search
     if (phases.has('search')) {
       const clients = positiveInt(args['search-clients'], 'search-clients', 512);
+      const searchRates = args['search-rates'].split(',').filter(Boolean).map((r) => positiveInt(r, 'search-rates', 20_000));
       const counties = countiesOf(site);
       const [lat0, lat1, lng0, lng1] = BOX[site]!;
       const enc = encodeURIComponent;
@@ -128,31 +147,34 @@ async function main() {
         return { method: 'GET', path: `/api/v1/projects${q ? `?${q}` : ''}` };
       };
       const agent = makeAgent(clients);
-      console.log(`\n[search] ${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${clients} clients over ${mix.length} filter combinations …`);
+      console.log(`\n[search] ${WARMUP_S} s warm-up, then ${DURATION_S} s for each of: ${clients} clients in a closed loop${searchRates.map((r) => `, ${r}/s arriving`).join('')}; ${mix.length} filter combinations …`);
       await runLoad({ port, agent, concurrency: clients, durationMs: WARMUP_S * 1000, maxRequests: 10_000_000, expectStatus: 200, next: spec });
-      const perCombo: number[][] = mix.map(() => []);
-      const totals: number[][] = mix.map(() => []);
-      rss.takePhasePeak();
-      const cpuEnd = cpuWindow(server.pid, ourPostgresPids);
-      const result = await runLoad({
-        port, agent, concurrency: clients, durationMs: DURATION_S * 1000, maxRequests: 10_000_000, expectStatus: 200, next: spec,
-        onOk: (i, reply) => {
+      for (const rate of [0, ...searchRates]) {
+        const perCombo: number[][] = mix.map(() => []);
+        const totals: number[][] = mix.map(() => []);
+        rss.takePhasePeak();
+        const cpuEnd = cpuWindow(server.pid, ourPostgresPids);
+        const onOk = (i: number, reply: { ms: number; body: string }) => {
           perCombo[comboOf[i]!]!.push(reply.ms);
           if (totals[comboOf[i]!]!.length < 200) totals[comboOf[i]!]!.push(JSON.parse(reply.body).total);
-        },
-      });
-      const cpu = await cpuEnd(result.elapsedMs);
+        };
+        const result = rate
+          ? await runOpenLoop({ port, agent, ratePerSecond: rate, maxInFlight: clients, durationMs: DURATION_S * 1000, expectStatus: 200, next: spec, onOk })
+          : await runLoad({ port, agent, concurrency: clients, durationMs: DURATION_S * 1000, maxRequests: 10_000_000, expectStatus: 200, next: spec, onOk });
+        const cpu = await cpuEnd(result.elapsedMs);
+        const label = rate ? `${rate} searches/s arriving, at most ${clients} in flight` : `${clients} clients`;
+        printTable(`GET /api/v1/projects, ${label}, ${DURATION_S} s`, ['combination', 'ok', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'median total'], [
+          ...mix.map((c, k) => {
+            const s = summarise(perCombo[k]!);
+            const t = [...totals[k]!].sort((a, b) => a - b);
+            return [c.name, s.count, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), t.length ? t[Math.floor(t.length / 2)]! : null];
+          }),
+          ['ALL', result.ok, ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), ms(result.latency.max), null],
+        ]);
+        console.log(`searches/s ${round(result.perSecond, 1)}; errors ${result.errors}${result.firstError ? ` (first: ${result.firstError.slice(0, 200)})` : ''}; ${cpuLine(cpu, result.perSecond)}; server RSS peak ${MiB(rss.takePhasePeak())} MiB`);
+        summaryRows.push([`project search, ${label}`, round(result.perSecond, 1), ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), 'p95 < 50 ms', result.latency.p95 < 50 && result.errors === 0 ? 'met' : 'NOT met']);
+      }
       agent.destroy();
-      printTable(`GET /api/v1/projects, ${clients} clients, ${DURATION_S} s`, ['combination', 'ok', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'median total'], [
-        ...mix.map((c, k) => {
-          const s = summarise(perCombo[k]!);
-          const t = [...totals[k]!].sort((a, b) => a - b);
-          return [c.name, s.count, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), t.length ? t[Math.floor(t.length / 2)]! : null];
-        }),
-        ['ALL', result.ok, ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), ms(result.latency.max), null],
-      ]);
-      console.log(`searches/s ${round(result.perSecond, 1)}; errors ${result.errors}${result.firstError ? ` (first: ${result.firstError.slice(0, 200)})` : ''}; ${cpuLine(cpu, result.perSecond)}; server RSS peak ${MiB(rss.takePhasePeak())} MiB`);
-      summaryRows.push([`project search, ${clients} clients`, round(result.perSecond, 1), ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), 'p95 < 50 ms', result.latency.p95 < 50 && result.errors === 0 ? 'met' : 'NOT met']);
     }
 
     // ---------------------------------------------------------------- batch of service records
@@ -216,7 +238,8 @@ async function main() {
     if (phases.has('home')) for (const clients of [positiveInt(args['home-clients'], 'home-clients', 512), light]) {
       const people = Array.from({ length: 5000 }, () => uuid(TAG.volunteer, rnd(V)));
       const tokens = await sessions(people);
-      const calls = ['/api/v1/me', '/api/v1/me/summary', '/api/v1/me/projects?status=enrolled&pageSize=5', '/api/v1/me/hours?status=effective&pageSize=5'];
+      // What the web app asks for on opening the home page: the account (/me, once per app load) and the page's data.
+      const calls = ['/api/v1/me', '/api/v1/me/home'];
       const agent = makeAgent(clients * calls.length);
       const perCall: number[][] = calls.map(() => []);
       const views: number[] = [];
@@ -258,17 +281,23 @@ async function main() {
           const s = summarise(perCall[k]!);
           return [`GET ${c.replace('/api/v1', '')}`, s.count, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)];
         }),
-        ['whole page (4 in parallel)', v.count, ms(v.p50), ms(v.p95), ms(v.p99), ms(v.max)],
+        [`whole page (${calls.length} in parallel)`, v.count, ms(v.p50), ms(v.p95), ms(v.p99), ms(v.max)],
       ]);
       const perSecond = (v.count / elapsed) * 1000;
       console.log(`pages/s ${round(perSecond, 1)} (${round(perSecond * calls.length, 0)} requests/s); errors ${errors}${firstError ? ` (first: ${firstError})` : ''}; ${cpuLine(cpu, perSecond * calls.length)}; server RSS peak ${MiB(rss.takePhasePeak())} MiB`);
       const summ = summarise(perCall[1]!);
-      summaryRows.push([`home page, ${clients} clients: GET /me/summary`, round(perSecond, 1), ms(summ.p50), ms(summ.p95), ms(summ.p99), 'p95 < 10 ms', summ.p95 < 10 && errors === 0 ? 'met' : 'NOT met']);
+      summaryRows.push([`home page, ${clients} clients: GET /me/home`, round(perSecond, 1), ms(summ.p50), ms(summ.p95), ms(summ.p99), 'p95 < 10 ms', summ.p95 < 10 && errors === 0 ? 'met' : 'NOT met']);
       summaryRows.push([`home page, ${clients} clients: whole page`, round(perSecond, 1), ms(v.p50), ms(v.p95), ms(v.p99), 'p95 < 10 ms', v.p95 < 10 && errors === 0 ? 'met' : 'NOT met']);
     }
 
     // ---------------------------------------------------------------- check-in
-    if (phases.has('scan')) for (const clients of [positiveInt(args['scan-clients'], 'scan-clients', 1000), light]) {
+    // Closed loops (each client scans again as soon as it is answered) and open loops (scans arrive at a fixed rate, as
+    // people at a door do, with at most --scan-clients in flight).
+    const scanModes = [
+      ...[positiveInt(args['scan-clients'], 'scan-clients', 1000), light].map((clients) => ({ clients, rate: 0 })),
+      ...args['scan-rates'].split(',').filter(Boolean).map((r) => ({ clients: positiveInt(args['scan-clients'], 'scan-clients', 1000), rate: positiveInt(r, 'scan-rates', 20_000) })),
+    ];
+    if (phases.has('scan')) for (const { clients, rate } of scanModes) {
       const SHIFTS = 200;
       const PER_SHIFT = 100;
       // Shifts running now on projects in progress, 100 volunteers assigned to each (rows as src/modules/schedules writes them).
@@ -296,21 +325,24 @@ async function main() {
       };
       const agent = makeAgent(clients);
       const warm = Math.min(2000, Math.floor(assignment.length / 10));
-      console.log(`\n[scan] ${shifts.length} shifts × ${PER_SHIFT} volunteers; ${warm} check-ins warm-up, then ${clients} clients for ${DURATION_S} s (each check-in a new one) …`);
+      console.log(`\n[scan] ${shifts.length} shifts × ${PER_SHIFT} volunteers; ${warm} check-ins warm-up, then ${rate ? `${rate} scans/s (at most ${clients} in flight)` : `${clients} clients`} for ${DURATION_S} s (each check-in a new one) …`);
       await runLoad({ port, agent, concurrency: clients, durationMs: WARMUP_S * 1000, maxRequests: warm, expectStatus: 200, next: spec });
       rss.takePhasePeak();
       const cpuEnd = cpuWindow(server.pid, ourPostgresPids);
-      const result = await runLoad({
-        port, agent, concurrency: clients, durationMs: DURATION_S * 1000, maxRequests: assignment.length - warm, expectStatus: 200, next: (i) => spec(i + warm),
-      });
+      const result = rate
+        ? await runOpenLoop({ port, agent, ratePerSecond: rate, maxInFlight: clients, durationMs: DURATION_S * 1000, expectStatus: 200, next: (i) => spec(i + warm) })
+        : await runLoad({
+          port, agent, concurrency: clients, durationMs: DURATION_S * 1000, maxRequests: assignment.length - warm, expectStatus: 200, next: (i) => spec(i + warm),
+        });
+      const label = rate ? `${rate} scans/s arriving, at most ${clients} in flight` : `${clients} clients`;
       const cpu = await cpuEnd(result.elapsedMs);
       agent.destroy();
       const stored = (await db.query(`select count(*) as n from attendance where shift_id = any($1::uuid[])`, [shifts.map((s) => s.shift)])).rows[0].n;
-      printTable(`POST /api/v1/attendance/scan, ${clients} clients`, ['ok', 'per second', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'attendance rows'], [
+      printTable(`POST /api/v1/attendance/scan, ${label}`, ['ok', 'per second', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'attendance rows'], [
         [result.ok, round(result.perSecond, 1), ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), ms(result.latency.max), result.errors, Number(stored)],
       ]);
       console.log(`${result.firstError ? `first error: ${result.firstError.slice(0, 200)}; ` : ''}${cpuLine(cpu, result.perSecond)}; server RSS peak ${MiB(rss.takePhasePeak())} MiB`);
-      summaryRows.push([`check-in, ${clients} clients`, round(result.perSecond, 1), ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), 'p95 < 20 ms', result.latency.p95 < 20 && result.errors === 0 ? 'met' : 'NOT met']);
+      summaryRows.push([`check-in, ${label}`, round(result.perSecond, 1), ms(result.latency.p50), ms(result.latency.p95), ms(result.latency.p99), 'p95 < 20 ms', result.latency.p95 < 20 && result.errors === 0 ? 'met' : 'NOT met']);
     }
   } finally {
     const stop = server ? await stopServer(server) : null;
