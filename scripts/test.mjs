@@ -29,7 +29,7 @@ if (files.some((f) => f.startsWith('web/'))) {
 // and another test file make timing-sensitive pages flaky. A browser file that fails is run once more; the first
 // try's report is kept, indented so that summaries read only the second.
 function args(list, concurrency) {
-  return ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...list];
+  return ['--import', 'tsx', '--import', './test/failing-ok-message.ts', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...list];
 }
 const env = { ...process.env, NODE_ENV: 'test' };
 

@@ -59,10 +59,11 @@ export async function transferRecords(
     throw bad('REGION_INVALID', TEXT.regionInvalid, 'regionCode');
   }
   const reason = input.reason?.trim() || null;
-  const now = ctx.now();
 
   return ctx.db.transaction().execute(async (trx) => {
     if (!(await lockPersonRow(trx, account.id))) throw errors.forbidden();
+    // Read the time once the lock is held: a parallel transfer that got the lock first is then never "in the future".
+    const now = ctx.now();
     const person = await trx.selectFrom('people as p').innerJoin('accounts as a', 'a.id', 'p.account_id')
       .leftJoin('volunteer_profiles as v', 'v.account_id', 'p.account_id')
       .select(['p.realname_status', 'a.site_code', 'v.service_region_code'])
