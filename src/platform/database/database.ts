@@ -50,12 +50,13 @@ class SerialPGliteDialect extends PGliteDialect {
   }
 }
 
-export async function openPglite(dataDir: string | null): Promise<OpenDatabase> {
+/** `loadDataDir`: an in-memory database starts as a copy of this dump (PGlite's dumpDataDir), e.g. one already migrated. */
+export async function openPglite(dataDir: string | null, options: { loadDataDir?: Blob } = {}): Promise<OpenDatabase> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     // Same value shapes as the pg driver below: DATE as 'YYYY-MM-DD', BIGINT and NUMERIC as numbers.
     const parsers = { 1082: (v: string) => v, 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
-    const pglite = dataDir ? new PGlite(path.join(dataDir, 'pglite'), { parsers }) : new PGlite({ parsers });
+    const pglite = dataDir ? new PGlite(path.join(dataDir, 'pglite'), { parsers }) : new PGlite({ parsers, loadDataDir: options.loadDataDir });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new SerialPGliteDialect({ pglite }) });
     await migrateToLatest(db);
