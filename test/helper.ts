@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Kysely, PGliteDialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp } from '../src/app.js';
+import { buildApp, PROJECT_ROOT } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { FieldCipher } from '../src/platform/crypto.js';
 import { openPglite, openPostgres, type OpenDatabase } from '../src/platform/database/database.js';
@@ -18,13 +18,12 @@ import { deliverDue, type DeliveryPass } from '../src/platform/outbox/worker.js'
 import { runRealnamePass, type RealnamePass, type RealnamePassOptions } from '../src/modules/realname/job.js';
 import { createTransports, type Transports } from '../src/platform/outbox/transports.js';
 import { migrateToLatest } from '../src/platform/database/migrate.js';
-import { PROJECT_ROOT } from '../src/app.js';
 
 /**
  * A dump of a freshly migrated PGlite database. Creating and migrating one costs ~2.9 s of CPU, loading a dump ~0.8 s,
  * and every test file starts from at least one: the first test process writes the dump (named by a hash of the
- * migrations, so a changed migration makes a new one), the others load it. openPglite still runs the migrator, which
- * finds nothing to do.
+ * migrations and of package-lock.json, so a changed migration or PGlite makes a new one), the others load it.
+ * openPglite still runs the migrator, which finds nothing to do.
  */
 let migratedDump: Promise<Blob> | undefined;
 function migratedPgliteDump(): Promise<Blob> {
