@@ -425,22 +425,23 @@ class Tally {
   }
 }
 
+/** What both load shapes take: where to send, for how long, which status counts as answered, and the i-th request. */
+interface LoadOptions {
+  port: number;
+  agent: http.Agent;
+  durationMs: number;
+  expectStatus: number;
+  next: (i: number) => { method: string; path: string; body?: unknown; headers?: Record<string, string> } | null;
+  onOk?: (i: number, reply: Reply) => void;
+}
+
 /**
  * Runs `concurrency` workers that each send one request at a time. `next(i)` builds the i-th request
  * (or returns null when there is no more work). Stops at `maxRequests` or when `durationMs` has passed,
  * whichever comes first; requests in flight at the deadline are finished but only those that completed
  * by the deadline are counted in the rate.
  */
-export async function runLoad(options: {
-  port: number;
-  agent: http.Agent;
-  concurrency: number;
-  durationMs: number;
-  maxRequests: number;
-  expectStatus: number;
-  next: (i: number) => { method: string; path: string; body?: unknown; headers?: Record<string, string> } | null;
-  onOk?: (i: number, reply: Reply) => void;
-}): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions & { concurrency: number; maxRequests: number }): Promise<LoadResult> {
   const tally = new Tally(options.expectStatus);
   let issued = 0;
   const t0 = performance.now();
@@ -475,16 +476,7 @@ export async function runLoad(options: {
  * arriving at a door do; at most `maxInFlight` at once, the rest wait their turn. Latency is measured from when a
  * request was due, not when it could be sent, so waiting for a free connection counts (no coordinated omission).
  */
-export async function runOpenLoop(options: {
-  port: number;
-  agent: http.Agent;
-  ratePerSecond: number;
-  maxInFlight: number;
-  durationMs: number;
-  expectStatus: number;
-  next: (i: number) => { method: string; path: string; body?: unknown; headers?: Record<string, string> } | null;
-  onOk?: (i: number, reply: Reply) => void;
-}): Promise<LoadResult & { offered: number; peakInFlight: number }> {
+export async function runOpenLoop(options: LoadOptions & { ratePerSecond: number; maxInFlight: number }): Promise<LoadResult & { offered: number; peakInFlight: number }> {
   const tally = new Tally(options.expectStatus);
   let inFlight = 0;
   let peakInFlight = 0;
