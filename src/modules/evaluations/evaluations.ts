@@ -9,6 +9,10 @@ import { EDIT_WINDOW_DAYS, TEXT } from './text.js';
 
 const DAY_MS = 86_400_000;
 const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** The average rating as shown: one decimal, null with no evaluations. */
+export const shownAverage = (count: number, avg: number | string | null | undefined) =>
+  count > 0 && avg != null ? Math.round(Number(avg) * 10) / 10 : null;
 const editableUntil = (createdAt: Date | string) => new Date(new Date(createdAt).getTime() + EDIT_WINDOW_DAYS * DAY_MS).toISOString();
 
 async function loadProject(ctx: AppContext, projectId: string) {
@@ -125,7 +129,7 @@ export async function myEvaluations(ctx: AppContext, request: FastifyRequest, pa
       projectId: r.project_id, projectName: r.project_name, groupId: r.group_id, groupName: r.group_name, siteCode: r.site_code,
       rating: Number(r.rating), comment: r.comment, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
     })),
-    averageRating: n > 0 && summary.avg !== null ? Math.round(Number(summary.avg) * 10) / 10 : null,
+    averageRating: shownAverage(n, summary.avg),
     total: n, page, pageSize,
   };
 }

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { requireAccount } from '../../platform/auth-guard.js';
 import { prepared } from '../../platform/database/prepared.js';
-import { starsFor } from '../service-records/rules.js';
-import { STAR_THRESHOLDS } from '../service-records/text.js';
+import { summaryColumns, toSummary, type SummaryRow } from '../service-records/listing.js';
+import { shownAverage } from '../evaluations/evaluations.js';
 import { chinaClock, chinaToday, projectStatus } from '../projects/status.js';
 import type { StoredProjectStatus } from '../../platform/database/schema-projects.js';
 
@@ -12,10 +12,7 @@ import type { StoredProjectStatus } from '../../platform/database/schema-project
 export const HOME_LIST_SIZE = 5;
 export const HOME_EVALUATIONS = 3;
 
-interface Row {
-  hours: string | number | null;
-  group_count: string | number;
-  project_count: string | number;
+interface Row extends SummaryRow {
   evaluation_count: string | number;
   average_rating: string | number | null;
   groups: { id: string; name: string; site_code: string }[] | null;
@@ -33,10 +30,7 @@ export async function volunteerHome(ctx: AppContext, request: FastifyRequest) {
   const account = requireAccount(request, 'volunteer');
   const id = account.id;
   const { rows: [row] } = await sql<Row>`
-    select
-      (select effective_hours from volunteer_totals where account_id = ${id}) as hours,
-      (select count(*) from group_members where account_id = ${id} and status = 'joined') as group_count,
-      (select count(*) from enrollments where account_id = ${id} and status = 'enrolled') as project_count,
+    select ${summaryColumns(id)},
       (select count(*) from evaluations where account_id = ${id}) as evaluation_count,
       (select avg(rating) from evaluations where account_id = ${id}) as average_rating,
       (select json_agg(x) from (
@@ -61,14 +55,14 @@ export async function volunteerHome(ctx: AppContext, request: FastifyRequest) {
            join groups g on g.site_code = e.site_code and g.id = e.group_id
           where e.account_id = ${id}
           order by e.created_at desc, e.project_id limit ${HOME_EVALUATIONS}) x) as evaluations${prepared}`.execute(ctx.db);
-  const totalHours = Number(row?.hours ?? 0);
+  const { totalHours, stars, groups: groupCount, projects: projectCount } = toSummary(row);
   const evaluationCount = Number(row?.evaluation_count ?? 0);
   const today = chinaToday(ctx.now());
   return {
     totalHours,
-    stars: starsFor(totalHours, STAR_THRESHOLDS),
-    groupCount: Number(row?.group_count ?? 0),
-    projectCount: Number(row?.project_count ?? 0),
+    stars,
+    groupCount,
+    projectCount,
     groups: (row?.groups ?? []).map((g) => ({ groupId: g.id, groupName: g.name, siteCode: g.site_code })),
     projects: (row?.projects ?? []).map((p) => ({
       projectId: p.id, projectName: p.name, siteCode: p.site_code, positionName: p.position_name, startDate: p.start_date, endDate: p.end_date,
@@ -83,7 +77,7 @@ export async function volunteerHome(ctx: AppContext, request: FastifyRequest) {
         projectId: e.project_id, projectName: e.project_name, groupId: e.group_id, groupName: e.group_name,
         rating: Number(e.rating), comment: e.comment, updatedAt: new Date(e.updated_at).toISOString(),
       })),
-      averageRating: evaluationCount > 0 && row?.average_rating != null ? Math.round(Number(row.average_rating) * 10) / 10 : null,
+      averageRating: shownAverage(evaluationCount, row?.average_rating),
       total: evaluationCount,
     },
   };

@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HOME_EVALUATIONS, HOME_LIST_SIZE, volunteerHome } from './home.js';
-
-const ProjectStatus = Type.Union([Type.Literal('pending_review'), Type.Literal('recruiting'), Type.Literal('in_progress'), Type.Literal('finished'),
-  Type.Literal('cancelled'), Type.Literal('rejected')]);
+import { PROJECT_STATUS_SCHEMA } from '../projects/status.js';
 
 /** GET /me/home: the volunteer home page's data. */
 export async function homeRoutes(fastify: FastifyInstance) {
@@ -28,7 +26,7 @@ export async function homeRoutes(fastify: FastifyInstance) {
           groups: Type.Array(Type.Object({ groupId: Type.String(), groupName: Type.String(), siteCode: Type.String() })),
           projects: Type.Array(Type.Object({
             projectId: Type.String(), projectName: Type.String(), siteCode: Type.String(), positionName: Type.String(),
-            startDate: Type.String(), endDate: Type.String(), projectStatus: ProjectStatus,
+            startDate: Type.String(), endDate: Type.String(), projectStatus: PROJECT_STATUS_SCHEMA,
           })),
           recentHours: Type.Array(Type.Object({
             id: Type.String(), projectId: Type.String(), projectName: Type.String(), serviceDate: Type.String(),

@@ -8,12 +8,11 @@ import { reviewProject } from './review.js';
 import { cancelProject, editProject } from './edit.js';
 import { groupProjects, SEARCH_TOTAL_CAP, searchPublicProjects } from './search.js';
 import { COVER_TEXT, SERVICE_TARGET_CODES } from './text.js';
+import { PROJECT_STATUS_SCHEMA } from './status.js';
 import { AppError } from '../../platform/errors.js';
 import { COVER_UPLOAD_TYPES, COVER_WIDTH, MAX_COVER_BYTES, MAX_COVER_PIXELS, readCover, removeCover, setCover } from './cover.js';
 
 const DATE = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, China time (+08:00)' });
-const STATUS = Type.Union([Type.Literal('pending_review'), Type.Literal('recruiting'), Type.Literal('in_progress'), Type.Literal('finished'),
-  Type.Literal('cancelled'), Type.Literal('rejected')]);
 const LOCATION = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }) },
   { additionalProperties: false, description: 'a point inside mainland China (WGS-84)' });
 const CATEGORY = Type.Union(SERVICE_CATEGORY_CODES.map((c) => Type.Literal(c)), { description: 'one service category code' });
@@ -28,7 +27,7 @@ const LIST_ITEM = Type.Object({
   id: Type.String(), siteCode: Type.String(), groupId: Type.String(), name: Type.String(), regionCode: Type.String(), regionName: Type.String(),
   category: Type.String(), serviceTarget: Type.String(), enrollmentScope: Type.String(), startDate: Type.String(), endDate: Type.String(),
   recruitFrom: Type.String(), recruitTo: Type.String(), address: Type.String(), location: Type.Union([LOCATION, Type.Null()]),
-  status: STATUS, totalQuota: Type.Integer(), enrolledCount: Type.Integer(), createdAt: Type.String({ format: 'date-time' }),
+  status: PROJECT_STATUS_SCHEMA, totalQuota: Type.Integer(), enrolledCount: Type.Integer(), createdAt: Type.String({ format: 'date-time' }),
   distanceKm: Type.Union([Type.Number(), Type.Null()], { description: 'km from `near`; null without it' }),
   coverUrl: COVER_URL,
 });
@@ -40,7 +39,7 @@ const SEARCH_PAGE = Type.Object({
   page: Type.Integer(),
   pageSize: Type.Integer(),
 });
-const STATUS_REPLY = Type.Object({ id: Type.String(), status: STATUS });
+const STATUS_REPLY = Type.Object({ id: Type.String(), status: PROJECT_STATUS_SCHEMA });
 
 /** Routes for volunteer projects: publication, review, detail, editing, cancellation and search. */
 export async function projectRoutes(fastify: FastifyInstance) {
@@ -124,7 +123,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
           regionCode: Type.String(), regionName: Type.String(), category: Type.String(), serviceTarget: Type.String(),
           enrollmentScope: Type.String(), startDate: Type.String(), endDate: Type.String(), recruitFrom: Type.String(), recruitTo: Type.String(),
           recruitmentOpen: Type.Boolean(), address: Type.String(), location: Type.Union([LOCATION, Type.Null()]), description: Type.String(),
-          status: STATUS, reviewReason: Type.Union([Type.String(), Type.Null()]), cancelReason: Type.Union([Type.String(), Type.Null()]),
+          status: PROJECT_STATUS_SCHEMA, reviewReason: Type.Union([Type.String(), Type.Null()]), cancelReason: Type.Union([Type.String(), Type.Null()]),
           exemptPasswordSet: Type.Boolean(), totalQuota: Type.Integer(), enrolledCount: Type.Integer(), totalHours: Type.Number(),
           positions: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), quota: Type.Integer(), requirements: Type.String(), enrolledCount: Type.Integer() })),
           coverUrl: COVER_URL, createdAt: Type.String({ format: 'date-time' }),

@@ -1,6 +1,9 @@
+import { Type } from 'typebox';
 import type { StoredProjectStatus } from '../../platform/database/schema-projects.js';
 
 export type ProjectStatus = 'pending_review' | 'recruiting' | 'in_progress' | 'finished' | 'cancelled' | 'rejected';
+export const PROJECT_STATUS_SCHEMA = Type.Union([Type.Literal('pending_review'), Type.Literal('recruiting'), Type.Literal('in_progress'),
+  Type.Literal('finished'), Type.Literal('cancelled'), Type.Literal('rejected')]);
 
 /** Today's date in China time ('YYYY-MM-DD'); project dates are China calendar days. */
 export const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);

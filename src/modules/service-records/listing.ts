@@ -54,16 +54,27 @@ export async function myHours(ctx: AppContext, request: FastifyRequest, status: 
   };
 }
 
-/** The volunteer home page figures: one primary-key read of the totals plus two index counts. */
+/**
+ * The volunteer's figures as select-list columns (hours, group_count, project_count): one primary-key read of the
+ * totals plus two index counts. /me/summary selects just these; /me/home selects them with its lists.
+ */
+export const summaryColumns = (accountId: string) => sql`
+  (select effective_hours from volunteer_totals where account_id = ${accountId}) as hours,
+  (select count(*) from group_members where account_id = ${accountId} and status = 'joined') as group_count,
+  (select count(*) from enrollments where account_id = ${accountId} and status = 'enrolled') as project_count`;
+
+export interface SummaryRow { hours: number | string | null; group_count: number | string; project_count: number | string }
+
+export function toSummary(row: SummaryRow | undefined) {
+  const totalHours = Number(row?.hours ?? 0);
+  return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(row?.group_count ?? 0), projects: Number(row?.project_count ?? 0) };
+}
+
+/** The volunteer home page figures, in one statement: the home page asks for them on every visit. */
 export async function mySummary(ctx: AppContext, request: FastifyRequest) {
   const account = requireAccount(request, 'volunteer');
-  // One statement, not three: the home page asks for this on every visit.
-  const { rows: [row] } = await sql<{ hours: number | string | null; groups: number | string; projects: number | string }>`
-    select (select effective_hours from volunteer_totals where account_id = ${account.id}) as hours,
-           (select count(*) from group_members where account_id = ${account.id} and status = 'joined') as groups,
-           (select count(*) from enrollments where account_id = ${account.id} and status = 'enrolled') as projects${prepared}`.execute(ctx.db);
-  const totalHours = Number(row?.hours ?? 0);
-  return { totalHours, stars: starsFor(totalHours, STAR_THRESHOLDS), groups: Number(row?.groups ?? 0), projects: Number(row?.projects ?? 0) };
+  const { rows: [row] } = await sql<SummaryRow>`select ${summaryColumns(account.id)}${prepared}`.execute(ctx.db);
+  return toSummary(row);
 }
 
 /**

@@ -3,6 +3,7 @@
 // fields marked optional are those routes being built alongside may leave out.
 import { api } from './client';
 import type { Items, Page } from './types';
+import type { MyEvaluation } from './commendations';
 
 export type ProjectStatus = 'pending_review' | 'recruiting' | 'in_progress' | 'finished' | 'cancelled' | 'rejected';
 export type EnrollmentScope = 'public' | 'members';
@@ -178,7 +179,7 @@ export interface VolunteerHome {
   projects: { projectId: string; projectName: string; siteCode: string; positionName: string; startDate: string; endDate: string; projectStatus: ProjectStatus }[];
   recentHours: Pick<MyHour, 'id' | 'projectId' | 'projectName' | 'serviceDate' | 'startTime' | 'endTime' | 'hours'>[];
   evaluations: {
-    items: { projectId: string; projectName: string; groupId: string; groupName: string; rating: number; comment: string | null; updatedAt: string }[];
+    items: Pick<MyEvaluation, 'projectId' | 'projectName' | 'groupId' | 'groupName' | 'rating' | 'comment' | 'updatedAt'>[];
     averageRating: number | null;
     total: number;
   };
